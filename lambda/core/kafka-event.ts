@@ -1,0 +1,115 @@
+import { InvalidEventError } from "../errors";
+
+/**
+ * The event a Lambda Kafka event source mapping delivers (MSK: `aws:kafka`, self-managed:
+ * `SelfManagedKafka`). https://docs.aws.amazon.com/lambda/latest/dg/with-msk.html#msk-sample-event
+ */
+export interface KafkaEvent {
+  readonly eventSource: KafkaEventSource;
+  readonly eventSourceArn?: string;
+  readonly bootstrapServers?: string;
+  readonly records: Readonly<Record<string, readonly KafkaRecord[]>>;
+}
+
+export const KAFKA_EVENT_SOURCES = ["aws:kafka", "SelfManagedKafka"] as const;
+export type KafkaEventSource = (typeof KAFKA_EVENT_SOURCES)[number];
+
+export const TIMESTAMP_TYPES = ["CREATE_TIME", "LOG_APPEND_TIME", "NO_TIMESTAMP_TYPE"] as const;
+export type TimestampType = (typeof TIMESTAMP_TYPES)[number];
+
+/** One header: a single-key object whose value is the header's bytes as Java signed bytes. */
+export type KafkaHeader = Readonly<Record<string, readonly number[] | null>>;
+
+export interface SchemaMetadata {
+  readonly dataFormat: string;
+  readonly schemaId: string;
+}
+
+export interface KafkaRecord {
+  readonly topic: string;
+  readonly partition: number;
+  readonly offset: number;
+  readonly timestamp: number;
+  readonly timestampType: TimestampType;
+  /** base64; absent or null when the record has no key. */
+  readonly key?: string | null;
+  /** base64; absent or null for a tombstone. */
+  readonly value?: string | null;
+  readonly headers?: readonly KafkaHeader[];
+  readonly keySchemaMetadata?: SchemaMetadata;
+  readonly valueSchemaMetadata?: SchemaMetadata;
+}
+
+/** Where a record sits: the de-duplication key and what every log line and error carries. */
+export interface RecordCoordinates {
+  readonly topic: string;
+  readonly partition: number;
+  readonly offset: number;
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+function isOptionalString(value: unknown): boolean {
+  return value === undefined || value === null || typeof value === "string";
+}
+
+function isHeader(value: unknown): value is KafkaHeader {
+  if (!isObject(value)) return false;
+  return Object.values(value).every(
+    (bytes) =>
+      bytes === null ||
+      (Array.isArray(bytes) && bytes.every((b) => Number.isInteger(b) && b >= -128 && b <= 255)),
+  );
+}
+
+function recordProblem(record: unknown): string | undefined {
+  if (!isObject(record)) return "a record object";
+  if (typeof record.topic !== "string" || record.topic === "") return "`topic` as a non-empty string";
+  if (!Number.isSafeInteger(record.partition) || (record.partition as number) < 0)
+    return "`partition` as a non-negative integer";
+  if (!Number.isSafeInteger(record.offset) || (record.offset as number) < 0)
+    return "`offset` as a non-negative integer";
+  if (typeof record.timestamp !== "number") return "`timestamp` as epoch milliseconds";
+  if (!TIMESTAMP_TYPES.includes(record.timestampType as TimestampType))
+    return `\`timestampType\` as one of ${TIMESTAMP_TYPES.join(", ")}`;
+  if (!isOptionalString(record.key)) return "`key` as a base64 string or null";
+  if (!isOptionalString(record.value)) return "`value` as a base64 string or null";
+  if (record.headers !== undefined && !(Array.isArray(record.headers) && record.headers.every(isHeader)))
+    return "`headers` as an array of { name: signed bytes[] }";
+  return undefined;
+}
+
+/**
+ * Checks that `event` is a Kafka ESM batch and returns it typed. Throws {@link InvalidEventError}
+ * naming the first thing that is not as expected.
+ */
+export function parseKafkaEvent(event: unknown): KafkaEvent {
+  if (!isObject(event)) throw new InvalidEventError("a Kafka event object", typeof event);
+  if (!KAFKA_EVENT_SOURCES.includes(event.eventSource as KafkaEventSource)) {
+    throw new InvalidEventError(
+      `\`eventSource\` "aws:kafka" or "SelfManagedKafka"`,
+      JSON.stringify(event.eventSource) ?? "undefined",
+    );
+  }
+  if (!isObject(event.records)) throw new InvalidEventError("`records` as an object of arrays", typeof event.records);
+  for (const [batchKey, records] of Object.entries(event.records)) {
+    if (!Array.isArray(records)) throw new InvalidEventError(`\`records["${batchKey}"]\` as an array`, typeof records);
+    records.forEach((record, index) => {
+      const problem = recordProblem(record);
+      if (problem) throw new InvalidEventError(`${problem} at records["${batchKey}"][${index}]`, "something else");
+    });
+  }
+  return event as unknown as KafkaEvent;
+}
+
+/** The records of a batch in delivery order: partition by partition, offsets ascending as the ESM sends them. */
+export function recordsOf(event: KafkaEvent): KafkaRecord[] {
+  return Object.values(event.records).flat();
+}
+
+/** `itemIdentifier.partition` of a batch item failure: `<topic>-<partition>`, built from the record's fields. */
+export function partitionKey(record: RecordCoordinates): string {
+  return `${record.topic}-${record.partition}`;
+}

@@ -1,0 +1,80 @@
+import type { RecordCoordinates } from "./core/kafka-event";
+
+/** Base of every error this function raises on purpose; branch on `instanceof` or `code`, never on text. */
+export abstract class KafkaEventBridgeError extends Error {
+  abstract readonly code: string;
+
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = new.target.name;
+  }
+}
+
+/** A missing or invalid environment variable, detected at cold start. */
+export class ConfigError extends KafkaEventBridgeError {
+  readonly code = "InvalidConfiguration";
+
+  constructor(
+    readonly variable: string,
+    readonly value: string | undefined,
+    readonly expected: string,
+    options?: ErrorOptions,
+  ) {
+    super(
+      value === undefined
+        ? `${variable} is required: expected ${expected}`
+        : `${variable}=${JSON.stringify(value)} is invalid: expected ${expected}`,
+      options,
+    );
+  }
+}
+
+/** The invocation's event is not a Kafka event source mapping batch. */
+export class InvalidEventError extends KafkaEventBridgeError {
+  readonly code = "InvalidEvent";
+
+  constructor(
+    readonly expected: string,
+    readonly received: string,
+  ) {
+    super(`Not a Kafka event source mapping batch: expected ${expected}, got ${received}`);
+  }
+}
+
+export const POISON_CODES = {
+  invalidJson: "InvalidJson",
+  invalidUtf8: "InvalidUtf8",
+  invalidJsonPath: "InvalidJsonPathValue",
+  entryTooLarge: "EntryTooLarge",
+  rejectedByEventBridge: "RejectedByEventBridge",
+} as const;
+export type PoisonCode = (typeof POISON_CODES)[keyof typeof POISON_CODES];
+
+/**
+ * A record that can never be delivered as it is (undecodable, too large, rejected by EventBridge as
+ * malformed): it goes to the dead-letter queue. Carries the record's coordinates and the cause.
+ */
+export class PoisonRecordError extends KafkaEventBridgeError {
+  constructor(
+    readonly code: string,
+    readonly record: RecordCoordinates,
+    message: string,
+    options?: ErrorOptions,
+  ) {
+    super(`${record.topic}-${record.partition}@${record.offset}: ${message}`, options);
+  }
+}
+
+/** Thrown when records failed and the mapping does not read a partial batch response: the whole batch is retried. */
+export class BatchFailedError extends KafkaEventBridgeError {
+  readonly code = "BatchFailed";
+
+  constructor(
+    readonly failed: readonly RecordCoordinates[],
+    readonly total: number,
+  ) {
+    super(
+      `${failed.length} of ${total} records were not delivered or dead-lettered; failing the invocation so the batch is retried`,
+    );
+  }
+}
