@@ -38,5 +38,13 @@ export type EnvRole = keyof typeof ENV;
 export type EnvName = (typeof ENV)[EnvRole];
 
 /** The record formats `KEY_FORMAT` / `VALUE_FORMAT` accept (SPEC.md §3). */
-export const RECORD_FORMATS = ["json", "string", "base64", "auto", "avro", "protobuf", "json-schema"] as const;
+export const RECORD_FORMATS = [
+  "json",
+  "string",
+  "base64",
+  "auto",
+  "avro",
+  "protobuf",
+  "json-schema",
+] as const;
 export type RecordFormat = (typeof RECORD_FORMATS)[number];

@@ -1,2 +1,39 @@
-// Placeholder until the core handler lands (issue 2): the CDK app bundles this entry point.
-export const handler = async (): Promise<void> => {};
+import { injectLambdaContext } from "@aws-lambda-powertools/logger/middleware";
+import { logMetrics } from "@aws-lambda-powertools/metrics/middleware";
+import middy from "@middy/core";
+import type { Context } from "aws-lambda";
+import { enableSigV4a, eventBridgeClient, eventBridgePublisher } from "./adapters/eventbridge-publisher";
+import { sqsClient, sqsDeadLetters } from "./adapters/sqs-dead-letters";
+import { loadConfig } from "./config";
+import type { KafkaBatchResponse } from "./core/batch-response";
+import { parseKafkaEvent } from "./core/kafka-event";
+import { deadlineFrom } from "./delivery/deadline";
+import { BatchFailedError } from "./errors";
+import { processBatch } from "./process-batch";
+import { logger, metrics, reportBatch } from "./telemetry";
+
+// Cold start: an invalid configuration fails here, naming the variable.
+const config = loadConfig();
+const signerReady = config.globalEndpointId === undefined ? Promise.resolve() : enableSigV4a();
+const ports = {
+  publisher: eventBridgePublisher(eventBridgeClient(config), config.globalEndpointId),
+  deadLetters: config.dlqUrl === undefined ? undefined : sqsDeadLetters(sqsClient(), config.dlqUrl),
+};
+
+async function forwardBatch(event: unknown, context: Context): Promise<KafkaBatchResponse> {
+  const batch = parseKafkaEvent(event);
+  await signerReady;
+  const deadline = deadlineFrom(() => context.getRemainingTimeInMillis(), config.deadlineMarginMs);
+  const result = await processBatch(batch, config, ports, deadline);
+  reportBatch(result, config);
+  if (!config.partialBatchResponse && result.response.batchItemFailures.length > 0) {
+    const failedRecords = result.records.filter((record) => result.outcomes.get(record)?.kind === "failed");
+    throw new BatchFailedError(failedRecords, result.records.length);
+  }
+  return result.response;
+}
+
+/** The Lambda entry point for a Kafka event source mapping (MSK or self-managed). */
+export const handler = middy(forwardBatch)
+  .use(injectLambdaContext(logger, { resetKeys: true }))
+  .use(logMetrics(metrics, { captureColdStartMetric: true }));

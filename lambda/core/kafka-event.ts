@@ -93,12 +93,15 @@ export function parseKafkaEvent(event: unknown): KafkaEvent {
       JSON.stringify(event.eventSource) ?? "undefined",
     );
   }
-  if (!isObject(event.records)) throw new InvalidEventError("`records` as an object of arrays", typeof event.records);
+  if (!isObject(event.records))
+    throw new InvalidEventError("`records` as an object of arrays", typeof event.records);
   for (const [batchKey, records] of Object.entries(event.records)) {
-    if (!Array.isArray(records)) throw new InvalidEventError(`\`records["${batchKey}"]\` as an array`, typeof records);
+    if (!Array.isArray(records))
+      throw new InvalidEventError(`\`records["${batchKey}"]\` as an array`, typeof records);
     records.forEach((record, index) => {
       const problem = recordProblem(record);
-      if (problem) throw new InvalidEventError(`${problem} at records["${batchKey}"][${index}]`, "something else");
+      if (problem)
+        throw new InvalidEventError(`${problem} at records["${batchKey}"][${index}]`, "something else");
     });
   }
   return event as unknown as KafkaEvent;

@@ -1,0 +1,242 @@
+import { DEFAULT_DETAIL_TYPE_TEMPLATE, type DetailTypeRule, parseDetailTypes } from "./core/detail-type";
+import { compileJsonPath, type JsonPathQuery } from "./core/json-path";
+import type { FormatSelector } from "./core/record-format";
+import { ENV, RECORD_FORMATS, type RecordFormat } from "./env-names";
+import { ConfigError } from "./errors";
+
+/** When the event's `Time` comes from: not set (EventBridge stamps it), the Kafka timestamp, or a field of the value. */
+export type EventTimeRule =
+  | { readonly kind: "none" }
+  | { readonly kind: "timestamp" }
+  | { readonly kind: "jsonPath"; readonly query: JsonPathQuery };
+
+export interface Config {
+  readonly connectorId: string;
+  readonly eventBusArn: string;
+  /** The bus's region, taken from its ARN: the client talks to that region whatever the function's is. */
+  readonly eventBusRegion: string;
+  readonly source: string;
+  readonly detailTypes: DetailTypeRule;
+  readonly detailTypeJsonPath: JsonPathQuery | undefined;
+  readonly resources: readonly string[];
+  readonly eventTime: EventTimeRule;
+  readonly globalEndpointId: string | undefined;
+  readonly keyFormat: FormatSelector;
+  readonly valueFormat: FormatSelector;
+  readonly maxRequestBytes: number;
+  readonly maxConcurrency: number;
+  readonly retryDelayMs: number;
+  readonly retriesMax: number;
+  /** Time kept in reserve before the Lambda deadline: no request starts that could not end before it. */
+  readonly deadlineMarginMs: number;
+  readonly eventBridgeEndpointUrl: string | undefined;
+  readonly iamRoleArn: string | undefined;
+  readonly iamExternalId: string | undefined;
+  readonly dlqUrl: string | undefined;
+  readonly partialBatchResponse: boolean;
+  readonly logRecordPayloads: boolean;
+}
+
+/**
+ * PutEvents accepts at most 1 MiB per request (SPEC §4).
+ * https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-putevent-size.html
+ */
+export const PUT_EVENTS_MAX_BYTES = 1_048_575;
+
+// https://docs.aws.amazon.com/eventbridge/latest/APIReference/API_PutEventsRequestEntry.html (EventBusName)
+const EVENT_BUS_ARN =
+  /^arn:aws[a-z-]*:events:(?<region>[a-z]{2}(?:-[a-z]+)+-\d):(?<account>\d{12}):event-bus\/[A-Za-z0-9._\-/]{1,256}$/;
+const ROLE_ARN = /^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@\-/]{1,512}$/;
+const SQS_URL = /^https?:\/\/\S+\/\d{12}\/[\w-]{1,80}(\.fifo)?$/;
+const GLOBAL_ENDPOINT_ID = /^[A-Za-z0-9-]+\.[A-Za-z0-9-]+$/;
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+/** Reads a variable; an empty or blank value counts as unset. */
+function read(env: Env, name: string): string | undefined {
+  const value = env[name]?.trim();
+  return value === undefined || value === "" ? undefined : value;
+}
+
+function required(env: Env, name: string, expected: string): string {
+  const value = read(env, name);
+  if (value === undefined) throw new ConfigError(name, undefined, expected);
+  return value;
+}
+
+function integer(env: Env, name: string, fallback: number, min: number, max: number): number {
+  const text = read(env, name);
+  if (text === undefined) return fallback;
+  const value = Number(text);
+  if (!/^\d+$/.test(text) || value < min || value > max) {
+    throw new ConfigError(name, text, `an integer from ${min} to ${max}`);
+  }
+  return value;
+}
+
+function boolean(env: Env, name: string, fallback: boolean): boolean {
+  const text = read(env, name);
+  if (text === undefined) return fallback;
+  const lower = text.toLowerCase();
+  if (lower === "true") return true;
+  if (lower === "false") return false;
+  throw new ConfigError(name, text, `"true" or "false"`);
+}
+
+function matching(env: Env, name: string, pattern: RegExp, expected: string): string | undefined {
+  const value = read(env, name);
+  if (value !== undefined && !pattern.test(value)) throw new ConfigError(name, value, expected);
+  return value;
+}
+
+function jsonPath(env: Env, name: string): JsonPathQuery | undefined {
+  const text = read(env, name);
+  if (text === undefined) return undefined;
+  try {
+    return compileJsonPath(text);
+  } catch (cause) {
+    throw new ConfigError(name, text, `a JSONPath such as $.eventType (${(cause as Error).message})`, {
+      cause,
+    });
+  }
+}
+
+/** Formats whose decoders ship in this version; the schema-registry ones are SPEC §9 ("coming next"). */
+const SUPPORTED_FORMATS: readonly RecordFormat[] = ["json", "string", "base64", "auto"];
+
+function recordFormat(name: string, text: string, value: string): RecordFormat {
+  const allowed = `one of ${SUPPORTED_FORMATS.join(", ")}, optionally per topic (orders:json,logs:string)`;
+  if (!RECORD_FORMATS.includes(value as RecordFormat)) throw new ConfigError(name, text, allowed);
+  if (!SUPPORTED_FORMATS.includes(value as RecordFormat)) {
+    throw new ConfigError(
+      name,
+      text,
+      `${allowed}; "${value}" needs schema-registry support, not in this version`,
+    );
+  }
+  return value as RecordFormat;
+}
+
+function formatSelector(env: Env, name: string, fallback: RecordFormat): FormatSelector {
+  const text = read(env, name);
+  if (text === undefined) return { defaultFormat: fallback, byTopic: new Map() };
+  let defaultFormat = fallback;
+  const byTopic = new Map<string, RecordFormat>();
+  for (const item of text.split(",").map((part) => part.trim())) {
+    const colon = item.lastIndexOf(":");
+    if (colon === -1) defaultFormat = recordFormat(name, text, item);
+    else byTopic.set(item.slice(0, colon).trim(), recordFormat(name, text, item.slice(colon + 1).trim()));
+  }
+  return { defaultFormat, byTopic };
+}
+
+function eventTime(env: Env): EventTimeRule {
+  const text = read(env, ENV.eventTime);
+  if (text === undefined) return { kind: "none" };
+  if (text === "timestamp") return { kind: "timestamp" };
+  const query = jsonPath(env, ENV.eventTime);
+  if (query === undefined)
+    throw new ConfigError(ENV.eventTime, text, `"timestamp" or a JSONPath such as $.time`);
+  return { kind: "jsonPath", query };
+}
+
+function detailTypes(env: Env): DetailTypeRule {
+  const text = read(env, ENV.detailTypes) ?? DEFAULT_DETAIL_TYPE_TEMPLATE;
+  try {
+    return parseDetailTypes(text);
+  } catch (cause) {
+    throw new ConfigError(
+      ENV.detailTypes,
+      text,
+      `one detail-type (with optional \${topic}) or ${(cause as Error).message}`,
+      { cause },
+    );
+  }
+}
+
+function rejectUnsupported(env: Env): void {
+  for (const name of [ENV.schemaRegistryUrl, ENV.schemaRegistryAuthSecretArn, ENV.offloadS3Bucket]) {
+    const value = read(env, name);
+    if (value !== undefined)
+      throw new ConfigError(name, value, "unset: this version has no support for it yet");
+  }
+}
+
+/**
+ * Parses and validates the function's configuration. Called once at cold start: any problem throws a
+ * {@link ConfigError} naming the variable, its value and what is allowed.
+ */
+export function loadConfig(env: Env = process.env): Config {
+  const connectorId = required(env, ENV.connectorId, "an identifier for this sink, used in the event source");
+  const eventBusArn = required(
+    env,
+    ENV.eventBusArn,
+    "an event bus ARN (arn:aws:events:<region>:<account>:event-bus/<name>)",
+  );
+  const busMatch = EVENT_BUS_ARN.exec(eventBusArn);
+  if (!busMatch?.groups?.region) {
+    throw new ConfigError(
+      ENV.eventBusArn,
+      eventBusArn,
+      "an event bus ARN (arn:aws:events:<region>:<account>:event-bus/<name>)",
+    );
+  }
+  rejectUnsupported(env);
+  const resources = (read(env, ENV.eventResources) ?? "")
+    .split(",")
+    .map((resource) => resource.trim())
+    .filter((resource) => resource !== "");
+  const iamExternalId = read(env, ENV.iamExternalId);
+  const iamRoleArn = matching(
+    env,
+    ENV.iamRoleArn,
+    ROLE_ARN,
+    "an IAM role ARN (arn:aws:iam::<account>:role/<name>)",
+  );
+  if (iamExternalId !== undefined && iamRoleArn === undefined) {
+    throw new ConfigError(
+      ENV.iamRoleArn,
+      undefined,
+      `a role ARN to assume, since ${ENV.iamExternalId} is set`,
+    );
+  }
+  const logLevel = (read(env, ENV.logLevel) ?? "INFO").toUpperCase();
+  const source = read(env, ENV.eventSource) ?? `kafka-connect.${connectorId}`;
+  if (source.length > 256) throw new ConfigError(ENV.eventSource, source, "at most 256 characters");
+
+  return Object.freeze({
+    connectorId,
+    eventBusArn,
+    eventBusRegion: busMatch.groups.region,
+    source,
+    detailTypes: detailTypes(env),
+    detailTypeJsonPath: jsonPath(env, ENV.detailTypeJsonPath),
+    resources: Object.freeze(resources),
+    eventTime: eventTime(env),
+    globalEndpointId: matching(
+      env,
+      ENV.globalEndpointId,
+      GLOBAL_ENDPOINT_ID,
+      "a global endpoint id such as abcde.veo",
+    ),
+    keyFormat: formatSelector(env, ENV.keyFormat, "string"),
+    valueFormat: formatSelector(env, ENV.valueFormat, "json"),
+    maxRequestBytes: integer(env, ENV.maxRequestBytes, PUT_EVENTS_MAX_BYTES, 1024, PUT_EVENTS_MAX_BYTES),
+    maxConcurrency: integer(env, ENV.maxConcurrency, 16, 1, 256),
+    retryDelayMs: integer(env, ENV.retryDelayMs, 200, 0, 60_000),
+    retriesMax: integer(env, ENV.retriesMax, 2, 0, 20),
+    deadlineMarginMs: integer(env, ENV.deadlineMarginMs, 1_500, 0, 600_000),
+    eventBridgeEndpointUrl: matching(env, ENV.eventBridgeEndpointUrl, /^https?:\/\/\S+$/, "an http(s) URL"),
+    iamRoleArn,
+    iamExternalId,
+    dlqUrl: matching(
+      env,
+      ENV.dlqUrl,
+      SQS_URL,
+      "an SQS queue URL (https://sqs.<region>.amazonaws.com/<account>/<name>)",
+    ),
+    partialBatchResponse: boolean(env, ENV.partialBatchResponse, false),
+    logRecordPayloads:
+      boolean(env, ENV.logRecordPayloads, false) && (logLevel === "DEBUG" || logLevel === "TRACE"),
+  });
+}

@@ -1,0 +1,88 @@
+import type { PoisonRecordError } from "../errors";
+import type { KafkaRecord } from "./kafka-event";
+
+/**
+ * SQS accepts at most 1 MiB per message and per SendMessageBatch call, attributes included.
+ * https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/quotas-messages.html
+ */
+export const SQS_MAX_BYTES = 1_048_576;
+export const SQS_MAX_BATCH_ENTRIES = 10;
+
+export interface DeadLetterAttribute {
+  readonly DataType: "String" | "Number";
+  readonly StringValue: string;
+}
+
+/** One dead-letter message: the record, losslessly (base64), and why it could not be delivered. */
+export interface DeadLetterMessage {
+  readonly record: KafkaRecord;
+  readonly body: string;
+  readonly attributes: Readonly<Record<string, DeadLetterAttribute>>;
+  /** Body plus attribute names, types and values: what SQS counts against its size limit. */
+  readonly size: number;
+}
+
+/** The JSON body of a dead-letter message, documented in the README ("Dead-letter messages"). */
+export interface DeadLetterBody {
+  readonly version: 1;
+  readonly connectorId: string;
+  readonly topic: string;
+  readonly partition: number;
+  readonly offset: number;
+  readonly timestamp: number;
+  readonly timestampType: string;
+  readonly key: string | null;
+  readonly value: string | null;
+  readonly headers: readonly Record<string, string | null>[];
+  readonly errorCode: string;
+  readonly errorMessage: string;
+  readonly eventSourceArn: string | null;
+  readonly deadLetteredAt: string;
+}
+
+function headersAsBase64(record: KafkaRecord): Record<string, string | null>[] {
+  return (record.headers ?? []).flatMap((header) =>
+    Object.entries(header).map(([name, bytes]) => ({
+      [name]: bytes === null ? null : Buffer.from(Uint8Array.from(bytes, (b) => b & 0xff)).toString("base64"),
+    })),
+  );
+}
+
+function attributeBytes(attributes: Readonly<Record<string, DeadLetterAttribute>>): number {
+  let size = 0;
+  for (const [name, { DataType, StringValue }] of Object.entries(attributes)) {
+    size += Buffer.byteLength(name) + Buffer.byteLength(DataType) + Buffer.byteLength(StringValue);
+  }
+  return size;
+}
+
+export function deadLetterMessage(
+  record: KafkaRecord,
+  error: PoisonRecordError,
+  context: { readonly connectorId: string; readonly eventSourceArn: string | undefined; readonly now: Date },
+): DeadLetterMessage {
+  const body: DeadLetterBody = {
+    version: 1,
+    connectorId: context.connectorId,
+    topic: record.topic,
+    partition: record.partition,
+    offset: record.offset,
+    timestamp: record.timestamp,
+    timestampType: record.timestampType,
+    key: record.key ?? null,
+    value: record.value ?? null,
+    headers: headersAsBase64(record),
+    errorCode: error.code,
+    errorMessage: error.message,
+    eventSourceArn: context.eventSourceArn ?? null,
+    deadLetteredAt: context.now.toISOString(),
+  };
+  const attributes: Record<string, DeadLetterAttribute> = {
+    topic: { DataType: "String", StringValue: record.topic },
+    partition: { DataType: "Number", StringValue: String(record.partition) },
+    offset: { DataType: "Number", StringValue: String(record.offset) },
+    errorCode: { DataType: "String", StringValue: error.code },
+  };
+  const text = JSON.stringify(body);
+  return { record, body: text, attributes, size: Buffer.byteLength(text) + attributeBytes(attributes) };
+}

@@ -1,0 +1,105 @@
+import type { PutEventsRequestEntry } from "@aws-sdk/client-eventbridge";
+import type { Config } from "../config";
+import { PoisonRecordError } from "../errors";
+import { renderHeaders, renderPayload } from "./decode-payload";
+import { detailTypeFor } from "./detail-type";
+import { entrySize } from "./entry-size";
+import type { KafkaRecord, RecordCoordinates, TimestampType } from "./kafka-event";
+import { formatFor } from "./record-format";
+
+/** A record turned into its PutEvents entry, with the size EventBridge will count for it. */
+export interface EventEntry {
+  readonly record: KafkaRecord;
+  readonly entry: PutEventsRequestEntry & { Source: string; DetailType: string; Detail: string };
+  readonly size: number;
+}
+
+export type MappingConfig = Pick<
+  Config,
+  | "source"
+  | "detailTypes"
+  | "detailTypeJsonPath"
+  | "resources"
+  | "eventTime"
+  | "eventBusArn"
+  | "keyFormat"
+  | "valueFormat"
+>;
+
+/** The connector's spelling of Kafka's timestamp types (Java `TimestampType.toString()`). */
+const TIMESTAMP_TYPE_NAMES: Record<TimestampType, string> = {
+  CREATE_TIME: "CreateTime",
+  LOG_APPEND_TIME: "LogAppendTime",
+  NO_TIMESTAMP_TYPE: "NoTimestampType",
+};
+
+function parsedValue(text: string | undefined): unknown {
+  return text === undefined ? undefined : JSON.parse(text);
+}
+
+function eventTime(config: MappingConfig, record: KafkaRecord, value: () => unknown): Date | undefined {
+  switch (config.eventTime.kind) {
+    case "none":
+      return undefined;
+    case "timestamp":
+      return new Date(record.timestamp);
+    case "jsonPath": {
+      const found = config.eventTime.query.read(value());
+      const time = typeof found === "string" || typeof found === "number" ? new Date(found) : undefined;
+      // A value without a usable time falls back to the Kafka timestamp rather than becoming poison.
+      return time !== undefined && !Number.isNaN(time.getTime()) ? time : new Date(record.timestamp);
+    }
+  }
+}
+
+function poison(
+  record: RecordCoordinates,
+  part: "key" | "value",
+  code: string,
+  expected: string,
+): PoisonRecordError {
+  return new PoisonRecordError(
+    code,
+    record,
+    `${part} is not ${expected} (${part === "key" ? "KEY" : "VALUE"}_FORMAT)`,
+  );
+}
+
+/**
+ * Maps a Kafka record to the connector-compatible EventBridge entry (SPEC §3), or returns the
+ * {@link PoisonRecordError} that says why it cannot be mapped.
+ */
+export function mapRecord(config: MappingConfig, record: KafkaRecord): EventEntry | PoisonRecordError {
+  const key = renderPayload(record.key, formatFor(config.keyFormat, record.topic));
+  if (!key.ok) return poison(record, "key", key.code, key.expected);
+  const value = renderPayload(record.value, formatFor(config.valueFormat, record.topic));
+  if (!value.ok) return poison(record, "value", value.code, value.expected);
+
+  let parsed: { value: unknown } | undefined;
+  const document = () => {
+    parsed ??= { value: parsedValue(value.text) };
+    return parsed.value;
+  };
+
+  const Detail =
+    `{"topic":${JSON.stringify(record.topic)},"partition":${record.partition},"offset":${record.offset},` +
+    `"timestamp":${record.timestamp},"timestampType":"${TIMESTAMP_TYPE_NAMES[record.timestampType]}",` +
+    `"headers":${renderHeaders(record.headers)},"key":${key.json},"value":${value.json}}`;
+
+  const fromValue = config.detailTypeJsonPath?.read(document());
+  const DetailType =
+    typeof fromValue === "string" && fromValue !== ""
+      ? fromValue
+      : detailTypeFor(config.detailTypes, record.topic);
+  const Time = eventTime(config, record, document);
+
+  const entry: EventEntry["entry"] = {
+    Source: config.source,
+    DetailType,
+    Detail,
+    Resources: [...config.resources],
+    EventBusName: config.eventBusArn,
+    ...(Time === undefined ? {} : { Time }),
+  };
+  return { record, entry, size: entrySize(entry) };
+}

@@ -1,0 +1,68 @@
+import { Logger } from "@aws-lambda-powertools/logger";
+import { Metrics, MetricUnit } from "@aws-lambda-powertools/metrics";
+import type { Config } from "./config";
+import { billedChunks } from "./core/entry-size";
+import type { BatchResult } from "./process-batch";
+
+export const SERVICE_NAME = "kafka-eventbridge-lambda";
+
+/** Structured JSON logs; the level comes from `LOG_LEVEL` (or `POWERTOOLS_LOG_LEVEL`). */
+export const logger = new Logger({ serviceName: SERVICE_NAME });
+
+/** CloudWatch EMF metrics, flushed by the handler's middleware after each invocation. */
+export const metrics = new Metrics({ namespace: "KafkaEventBridge", serviceName: SERVICE_NAME });
+
+/**
+ * Logs what became of the batch, a line per record that did not get delivered (with its coordinates,
+ * never its contents unless `LOG_RECORD_PAYLOADS` allows it), and emits the batch's metrics (SPEC §7).
+ */
+export function reportBatch(result: BatchResult, config: Config, now: number = Date.now()): void {
+  let deadLettered = 0;
+  let failedCount = 0;
+  for (const [record, outcome] of result.outcomes) {
+    const coordinates = { topic: record.topic, partition: record.partition, offset: record.offset };
+    if (outcome.kind === "deadLettered") {
+      deadLettered += 1;
+      logger.warn("record dead-lettered", {
+        ...coordinates,
+        errorCode: outcome.error.code,
+        error: outcome.error.message,
+      });
+    } else if (outcome.kind === "failed") {
+      failedCount += 1;
+      logger.warn("record reported failed", {
+        ...coordinates,
+        errorCode: outcome.code,
+        error: outcome.message,
+      });
+    } else if (config.logRecordPayloads) {
+      logger.debug("record", { ...coordinates, key: record.key, value: record.value, outcome: outcome.kind });
+    }
+  }
+  let bytes = 0;
+  let chunks = 0;
+  let maxLag = 0;
+  for (const { size, record } of result.delivered) {
+    bytes += size;
+    chunks += billedChunks(size);
+    maxLag = Math.max(maxLag, now - record.timestamp);
+  }
+  metrics.addMetric("RecordsReceived", MetricUnit.Count, result.records.length);
+  metrics.addMetric("RecordsDelivered", MetricUnit.Count, result.delivered.length);
+  metrics.addMetric("RecordsRetried", MetricUnit.Count, result.retriedEntries);
+  metrics.addMetric("RecordsDeadLettered", MetricUnit.Count, deadLettered);
+  metrics.addMetric("RecordsReportedFailed", MetricUnit.Count, failedCount);
+  metrics.addMetric("PutEventsRequests", MetricUnit.Count, result.requests);
+  metrics.addMetric("ThrottledEntries", MetricUnit.Count, result.throttledEntries);
+  metrics.addMetric("DeliveredBytes", MetricUnit.Bytes, bytes);
+  metrics.addMetric("BilledEventChunks", MetricUnit.Count, chunks);
+  if (result.delivered.length > 0) metrics.addMetric("MaxDeliveryLag", MetricUnit.Milliseconds, maxLag);
+  logger.info("batch processed", {
+    records: result.records.length,
+    delivered: result.delivered.length,
+    deadLettered,
+    failed: failedCount,
+    requests: result.requests,
+    batchItemFailures: result.response.batchItemFailures.length,
+  });
+}
