@@ -1,0 +1,75 @@
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { REPO_ROOT, TOOLS_DIR } from "./paths";
+
+/** The Apache Kafka release the bench runs (Scala 2.13 build, KRaft only since 4.0). */
+export const KAFKA_VERSION = "4.4.0";
+/** Routes Kafka's SLF4J 1.7 logging to the log4j2 that the broker already depends on. */
+const LOG4J_SLF4J_VERSION = "2.25.5";
+
+export const KAFKA_LIBS = join(TOOLS_DIR, "kafka", KAFKA_VERSION, "libs");
+export const VENV_DIR = join(TOOLS_DIR, "venv");
+export const MOTO_SERVER = join(VENV_DIR, "bin", "moto_server");
+
+function run(command: string, args: string[]): void {
+  const result = spawnSync(command, args, { cwd: REPO_ROOT, stdio: ["ignore", "inherit", "inherit"] });
+  if (result.error) throw result.error;
+  if (result.status !== 0) throw new Error(`${command} ${args.join(" ")} exited with ${result.status}`);
+}
+
+/**
+ * Puts the Kafka broker's jars (kafka_2.13 and its runtime dependencies, from Maven Central) in
+ * `.tools/kafka/<version>/libs`. Maven's repository is `.tools/m2`, so nothing is cached outside the clone.
+ * Does nothing when the jars are there.
+ */
+export function ensureKafka(): string {
+  const marker = join(KAFKA_LIBS, `kafka_2.13-${KAFKA_VERSION}.jar`);
+  if (existsSync(marker)) return KAFKA_LIBS;
+  const pomDir = join(TOOLS_DIR, "kafka", KAFKA_VERSION, "pom");
+  mkdirSync(pomDir, { recursive: true });
+  writeFileSync(
+    join(pomDir, "pom.xml"),
+    `<project xmlns="http://maven.apache.org/POM/4.0.0">
+  <modelVersion>4.0.0</modelVersion>
+  <groupId>local.test-bench</groupId><artifactId>kafka-runtime</artifactId><version>1</version>
+  <dependencies>
+    <dependency><groupId>org.apache.kafka</groupId><artifactId>kafka_2.13</artifactId><version>${KAFKA_VERSION}</version></dependency>
+    <dependency><groupId>org.apache.logging.log4j</groupId><artifactId>log4j-slf4j-impl</artifactId><version>${LOG4J_SLF4J_VERSION}</version></dependency>
+  </dependencies>
+</project>
+`,
+  );
+  rmSync(KAFKA_LIBS, { recursive: true, force: true });
+  run("mvn", [
+    "-q",
+    "-B",
+    "-f",
+    join(pomDir, "pom.xml"),
+    `-Dmaven.repo.local=${join(TOOLS_DIR, "m2")}`,
+    "dependency:copy-dependencies",
+    "-DincludeScope=runtime",
+    `-DoutputDirectory=${KAFKA_LIBS}`,
+  ]);
+  if (!existsSync(marker)) {
+    throw new Error(`Maven finished but ${marker} is missing (found: ${readdirSync(KAFKA_LIBS).join(", ")})`);
+  }
+  return KAFKA_LIBS;
+}
+
+/** Installs moto's server mode from PyPI into `.tools/venv` (via scripts/ensure-venv.sh, idempotent). */
+export function ensureMoto(): string {
+  if (!existsSync(MOTO_SERVER)) run("bash", [join(REPO_ROOT, "scripts", "ensure-venv.sh"), "moto[server]"]);
+  return MOTO_SERVER;
+}
+
+/** Everything the bench needs; safe to call on every run. */
+export function ensureTestBench(): void {
+  ensureMoto();
+  ensureKafka();
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  ensureTestBench();
+  console.log(`moto: ${MOTO_SERVER}\nkafka: ${KAFKA_LIBS}`);
+}
