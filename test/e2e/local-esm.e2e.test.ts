@@ -1,0 +1,365 @@
+import { randomUUID } from "node:crypto";
+import { Consumer } from "@platformatic/kafka";
+import type { Context } from "aws-lambda";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import type { KafkaEvent, KafkaRecord } from "../../lambda/core/kafka-event";
+import type { LambdaHandler } from "../../scripts/local-esm/invocation";
+import { type LocalEsmOptions, LocalEventSourceMapping } from "../../scripts/local-esm/local-esm";
+import { type Bench, createBench, drainQueue } from "./aws-fixtures";
+import { committedOffsets, createTopics, produce, waitFor } from "./kafka-fixtures";
+
+const bootstrap = inject("kafkaBootstrap");
+const moto = inject("motoEndpoint");
+const silent = () => {};
+const utf8 = (bytes: readonly number[]) =>
+  Buffer.from(Uint8Array.from(bytes, (b) => b & 0xff)).toString("utf8");
+
+interface Invocation {
+  event: KafkaEvent;
+  remainingAtStart: number;
+  bytes: number;
+}
+
+function recorder(answer?: (event: KafkaEvent, call: number) => unknown): {
+  handler: LambdaHandler;
+  calls: Invocation[];
+} {
+  const calls: Invocation[] = [];
+  const handler: LambdaHandler = async (event: KafkaEvent, context: Context) => {
+    calls.push({
+      event,
+      remainingAtStart: context.getRemainingTimeInMillis(),
+      bytes: Buffer.byteLength(JSON.stringify(event)),
+    });
+    return answer ? answer(event, calls.length) : undefined;
+  };
+  return { handler, calls };
+}
+
+const recordsOf = (calls: readonly Invocation[]): KafkaRecord[] =>
+  calls.flatMap((c) => Object.values(c.event.records).flat());
+
+async function runUntilCommitted(
+  options: LocalEsmOptions & { groupId: string },
+  ends: Record<string, number>,
+  timeoutMs = 60_000,
+): Promise<LocalEventSourceMapping> {
+  const esm = new LocalEventSourceMapping({ log: silent, ...options });
+  await esm.start();
+  const topics = [...new Set(Object.keys(ends).map((k) => k.replace(/-\d+$/, "")))];
+  const partitions = Math.max(...Object.keys(ends).map((k) => Number(k.split("-").pop()))) + 1;
+  const done = await waitFor(
+    async () => {
+      const committed = await committedOffsets(
+        bootstrap,
+        options.groupId,
+        topics.map((topic) => ({ topic, partitions })),
+      );
+      return Object.entries(ends).every(([k, end]) => committed.get(k) === BigInt(end));
+    },
+    timeoutMs,
+    300,
+  );
+  await esm.stop();
+  expect(done, `committed offsets reached ${JSON.stringify(ends)}`).toBe(true);
+  return esm;
+}
+
+describe("local event source mapping", () => {
+  let bench: Bench;
+  beforeAll(async () => {
+    bench = await createBench(moto, `esm-${randomUUID().slice(0, 8)}`, "esm");
+  });
+  afterAll(() => bench.sqs.destroy());
+
+  it("builds invocations like Lambda's Kafka ESM: keys, base64, signed-byte headers, tombstones, MSK shape", async () => {
+    const topic = `shape-${randomUUID().slice(0, 8)}`;
+    await createTopics(bootstrap, [topic], 2);
+    const headers = new Map<Buffer, Buffer>([
+      [Buffer.from("trace"), Buffer.from("änd→✓", "utf8")],
+      [Buffer.from("trace"), Buffer.from("second")],
+      [Buffer.from("bin"), Buffer.from([0xff, 0x80, 0x00, 0x7f])],
+    ]);
+    await produce(bootstrap, [
+      {
+        topic,
+        partition: 0,
+        key: Buffer.from("order-1"),
+        value: Buffer.from('{"a":1}'),
+        headers,
+        timestamp: 1700000000000n,
+      },
+      { topic, partition: 0, key: Buffer.from("order-2") },
+      { topic, partition: 1, value: Buffer.from([0, 1, 2, 250]) },
+    ]);
+    const clusterArn = "arn:aws:kafka:eu-west-1:111122223333:cluster/local/abc-1";
+    const { handler, calls } = recorder();
+    await runUntilCommitted(
+      {
+        brokers: [bootstrap],
+        topics: [topic],
+        handler,
+        groupId: randomUUID(),
+        clusterArn,
+        timeoutMs: 30_000,
+      },
+      { [`${topic}-0`]: 2, [`${topic}-1`]: 1 },
+    );
+    const event = calls[0]?.event as KafkaEvent;
+    expect(event.eventSource).toBe("aws:kafka");
+    expect(event.eventSourceArn).toBe(clusterArn);
+    expect(event.bootstrapServers).toBe(bootstrap);
+    const records = recordsOf(calls);
+    expect(records).toHaveLength(3);
+    const pick = (partition: number, offset: number) =>
+      records.find((r) => r.partition === partition && r.offset === offset) as KafkaRecord;
+    const [first, tombstone, binary] = [pick(0, 0), pick(0, 1), pick(1, 0)];
+    expect(first).toMatchObject({
+      topic,
+      partition: 0,
+      offset: 0,
+      timestamp: 1700000000000,
+      timestampType: "CREATE_TIME",
+      key: Buffer.from("order-1").toString("base64"),
+      value: Buffer.from('{"a":1}').toString("base64"),
+    });
+    expect(first.headers?.map((h) => Object.keys(h)[0])).toEqual(["trace", "trace", "bin"]);
+    expect(utf8(first.headers?.[0]?.trace as number[])).toBe("änd→✓");
+    expect(first.headers?.[2]?.bin).toEqual([-1, -128, 0, 127]);
+    expect(tombstone.value).toBeNull();
+    expect(binary.key).toBeNull();
+    expect(Buffer.from(binary.value as string, "base64")).toEqual(Buffer.from([0, 1, 2, 250]));
+    for (const call of calls) {
+      for (const [k, list] of Object.entries(call.event.records)) {
+        for (const r of list) expect(k).toBe(`${r.topic}-${r.partition}`);
+      }
+      expect(call.remainingAtStart).toBeGreaterThan(25_000);
+      expect(call.remainingAtStart).toBeLessThanOrEqual(30_000);
+    }
+  });
+
+  it("uses the self-managed shape and the broker's time on a LogAppendTime topic", async () => {
+    const topic = `logappend-${randomUUID().slice(0, 8)}`;
+    await createTopics(bootstrap, [topic], 1, [{ name: "message.timestamp.type", value: "LogAppendTime" }]);
+    const before = Date.now();
+    await produce(bootstrap, [{ topic, value: Buffer.from("x"), timestamp: 1000n }]);
+    const { handler, calls } = recorder();
+    await runUntilCommitted(
+      { brokers: [bootstrap], topics: [topic], handler, groupId: randomUUID() },
+      { [`${topic}-0`]: 1 },
+    );
+    const event = calls[0]?.event as KafkaEvent;
+    expect(event.eventSource).toBe("SelfManagedKafka");
+    expect(event.eventSourceArn).toBeUndefined();
+    const [record] = recordsOf(calls);
+    expect(record?.timestampType).toBe("LOG_APPEND_TIME");
+    expect(record?.timestamp).toBeGreaterThanOrEqual(before - 1000);
+  });
+
+  it("cuts batches at the batch size and keeps each partition in offset order", async () => {
+    const topic = `batch-${randomUUID().slice(0, 8)}`;
+    await createTopics(bootstrap, [topic], 3);
+    await produce(
+      bootstrap,
+      Array.from({ length: 450 }, (_, i) => ({ topic, partition: i % 3, value: Buffer.from(String(i)) })),
+    );
+    const { handler, calls } = recorder();
+    await runUntilCommitted(
+      {
+        brokers: [bootstrap],
+        topics: [topic],
+        handler,
+        groupId: randomUUID(),
+        batchSize: 100,
+        batchingWindowMs: 200,
+      },
+      { [`${topic}-0`]: 150, [`${topic}-1`]: 150, [`${topic}-2`]: 150 },
+    );
+    for (const call of calls) expect(recordsOf([call]).length).toBeLessThanOrEqual(100);
+    const seen = recordsOf(calls);
+    expect(seen).toHaveLength(450);
+    for (let p = 0; p < 3; p++) {
+      const offsets = seen.filter((r) => r.partition === p).map((r) => r.offset);
+      expect(offsets).toEqual([...Array(150).keys()]);
+    }
+  });
+
+  it("honours batchItemFailures: commits below the lowest failed offset and redelivers from it", async () => {
+    const topic = `partial-${randomUUID().slice(0, 8)}`;
+    await createTopics(bootstrap, [topic], 2);
+    await produce(
+      bootstrap,
+      Array.from({ length: 40 }, (_, i) => ({ topic, partition: i % 2, value: Buffer.from(String(i)) })),
+    );
+    const failOnce = new Set([`${topic}-0:7`, `${topic}-1:3`, `${topic}-1:12`]);
+    const { handler, calls } = recorder((event) => {
+      const failures = [];
+      for (const [k, list] of Object.entries(event.records)) {
+        const bad = list.find((r) => failOnce.has(`${k}:${r.offset}`));
+        if (bad) {
+          failOnce.delete(`${k}:${bad.offset}`);
+          failures.push({ itemIdentifier: { partition: k, offset: bad.offset } });
+        }
+      }
+      return { batchItemFailures: failures };
+    });
+    const esm = await runUntilCommitted(
+      {
+        brokers: [bootstrap],
+        topics: [topic],
+        handler,
+        groupId: randomUUID(),
+        reportBatchItemFailures: true,
+        retryDelayMs: 10,
+      },
+      { [`${topic}-0`]: 20, [`${topic}-1`]: 20 },
+    );
+    const deliveries = recordsOf(calls);
+    const count = (p: number, o: number) =>
+      deliveries.filter((r) => r.partition === p && r.offset === o).length;
+    expect(count(0, 7)).toBe(2);
+    expect(count(0, 6)).toBe(1);
+    expect(count(1, 3)).toBe(2);
+    expect(count(1, 2)).toBe(1);
+    expect(count(1, 12)).toBeGreaterThanOrEqual(2);
+    expect(esm.stats.retries).toBeGreaterThanOrEqual(3);
+    expect(esm.stats.recordsToDestination).toBe(0);
+  });
+
+  it("sends a batch that exhausts its retries to an SQS on-failure destination, then commits past it", async () => {
+    const topic = `exhaust-${randomUUID().slice(0, 8)}`;
+    await createTopics(bootstrap, [topic], 1);
+    await produce(
+      bootstrap,
+      Array.from({ length: 5 }, (_, i) => ({ topic, value: Buffer.from(String(i)) })),
+    );
+    const { handler, calls } = recorder(() => {
+      throw new Error("always failing");
+    });
+    const esm = await runUntilCommitted(
+      {
+        brokers: [bootstrap],
+        topics: [topic],
+        handler,
+        groupId: randomUUID(),
+        maximumRetryAttempts: 2,
+        onFailure: bench.onFailureQueueUrl,
+        sqsEndpoint: moto,
+        retryDelayMs: 10,
+      },
+      { [`${topic}-0`]: 5 },
+    );
+    expect(calls).toHaveLength(3);
+    expect(esm.stats.recordsToDestination).toBe(5);
+    const [record] = await drainQueue(bench.sqs, bench.onFailureQueueUrl, { expected: 1 });
+    expect(record).toMatchObject({
+      requestContext: { condition: "RetryAttemptsExhausted", approximateInvokeCount: 3 },
+      responseContext: { statusCode: 200, executedVersion: "$LATEST", functionError: "Unhandled" },
+      version: "1.0",
+      KafkaBatchInfo: {
+        batchSize: 5,
+        bootstrapServers: bootstrap,
+        recordsInfo: { [`${topic}-0`]: { firstRecordOffset: "0", lastRecordOffset: "4" } },
+      },
+    });
+  });
+
+  it("sends each exhausted record with its payload and key to a Kafka-topic on-failure destination", async () => {
+    const topic = `exhaust-k-${randomUUID().slice(0, 8)}`;
+    const dlt = `${topic}-dlt`;
+    await createTopics(bootstrap, [topic, dlt], 1);
+    await produce(bootstrap, [
+      { topic, key: Buffer.from("k1"), value: Buffer.from("poison") },
+      { topic, key: Buffer.from("k2"), value: Buffer.from("fine") },
+    ]);
+    const { handler } = recorder((event) => ({
+      batchItemFailures: Object.entries(event.records).flatMap(([k, list]) =>
+        list
+          .filter((r) => r.value === Buffer.from("poison").toString("base64"))
+          .map((r) => ({ itemIdentifier: { partition: k, offset: r.offset } })),
+      ),
+    }));
+    await runUntilCommitted(
+      {
+        brokers: [bootstrap],
+        topics: [topic],
+        handler,
+        groupId: randomUUID(),
+        reportBatchItemFailures: true,
+        maximumRetryAttempts: 1,
+        onFailure: `kafka://${dlt}`,
+        retryDelayMs: 10,
+      },
+      { [`${topic}-0`]: 2 },
+    );
+    const consumer = new Consumer({ clientId: "e2e", groupId: randomUUID(), bootstrapBrokers: [bootstrap] });
+    const stream = await consumer.consume({ topics: [dlt], mode: "earliest", autocommit: false });
+    const messages: { key: Buffer; value: Buffer }[] = [];
+    for await (const m of stream) {
+      messages.push(m);
+      if (messages.length === 2) break;
+    }
+    await stream.close();
+    await consumer.close();
+    expect(messages.map((m) => m.key.toString())).toEqual(["k1", "k2"]);
+    const first = JSON.parse((messages[0] as { value: Buffer }).value.toString()) as Record<string, unknown>;
+    expect(first).toMatchObject({
+      requestContext: { condition: "RetriesExhausted", approximateInvokeCount: 2 },
+      KafkaBatchInfo: { batchSize: 1, recordInfo: { offset: "0" } },
+      payload: {
+        eventSource: "SelfManagedKafka",
+        records: { [`${topic}-0`]: [{ offset: 0, value: Buffer.from("poison").toString("base64") }] },
+      },
+    });
+  });
+
+  it("keeps every invocation under the 6 MB payload cap", async () => {
+    const topic = `big-${randomUUID().slice(0, 8)}`;
+    await createTopics(bootstrap, [topic], 1);
+    const value = Buffer.alloc(700 * 1024, 7);
+    await produce(
+      bootstrap,
+      Array.from({ length: 20 }, () => ({ topic, value })),
+    );
+    const { handler, calls } = recorder();
+    await runUntilCommitted(
+      {
+        brokers: [bootstrap],
+        topics: [topic],
+        handler,
+        groupId: randomUUID(),
+        batchSize: 10_000,
+        batchingWindowMs: 2_000,
+      },
+      { [`${topic}-0`]: 20 },
+    );
+    expect(recordsOf(calls)).toHaveLength(20);
+    for (const call of calls) expect(call.bytes).toBeLessThanOrEqual(6 * 1024 * 1024);
+    expect(Math.max(...calls.map((c) => c.bytes))).toBeGreaterThan(5 * 1024 * 1024);
+  });
+
+  it("loses nothing when stopped, crashed and restarted mid-stream", async () => {
+    const topic = `restart-${randomUUID().slice(0, 8)}`;
+    const groupId = randomUUID();
+    await createTopics(bootstrap, [topic], 3);
+    await produce(
+      bootstrap,
+      Array.from({ length: 600 }, (_, i) => ({ topic, partition: i % 3, value: Buffer.from(String(i)) })),
+    );
+    const { handler, calls } = recorder(async () => {
+      await new Promise((r) => setTimeout(r, 20));
+    });
+    const options = { brokers: [bootstrap], topics: [topic], handler, groupId, batchSize: 25, log: silent };
+    const first = new LocalEventSourceMapping(options);
+    await first.start();
+    await waitFor(() => calls.length >= 4, 30_000, 20);
+    await first.stop();
+    const second = new LocalEventSourceMapping(options);
+    await second.start();
+    await waitFor(() => calls.length >= 10, 30_000, 20);
+    await second.abort();
+    await runUntilCommitted(options, { [`${topic}-0`]: 200, [`${topic}-1`]: 200, [`${topic}-2`]: 200 });
+    const seen = new Set(recordsOf(calls).map((r) => `${r.partition}:${r.offset}`));
+    expect(seen.size).toBe(600);
+  });
+});
