@@ -1,0 +1,83 @@
+/**
+ * Parsers for the ARNs the deployment accepts. Each throws an error that names the option, the value and
+ * the expected shape, so a typo fails at synth instead of at deploy.
+ */
+
+/** The parts of an MSK cluster ARN that IAM topic and group ARNs are built from. */
+export interface MskClusterArn {
+  readonly arn: string;
+  readonly partition: string;
+  readonly region: string;
+  readonly account: string;
+  readonly clusterName: string;
+  readonly clusterUuid: string;
+}
+
+// https://docs.aws.amazon.com/msk/latest/developerguide/kafka-actions.html
+// arn:${Partition}:kafka:${Region}:${Account}:cluster/${ClusterName}/${ClusterUuid}
+const MSK_CLUSTER_ARN =
+  /^arn:(aws[a-z-]*):kafka:([a-z]{2}(?:-[a-z]+)+-\d):(\d{12}):cluster\/([^/\s]+)\/([^/\s]+)$/;
+
+// https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-use-resource-based.html
+const EVENT_BUS_ARN =
+  /^arn:(aws[a-z-]*):events:([a-z]{2}(?:-[a-z]+)+-\d):(\d{12}):event-bus\/[A-Za-z0-9._\-/]+$/;
+
+// https://docs.aws.amazon.com/secretsmanager/latest/userguide/reference_iam-permissions.html#iam-resources
+const SECRET_ARN =
+  /^arn:(aws[a-z-]*):secretsmanager:([a-z]{2}(?:-[a-z]+)+-\d):(\d{12}):secret:[A-Za-z0-9/_+=.@-]+$/;
+
+// https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_identifiers.html#identifiers-arns
+const ROLE_ARN = /^arn:(aws[a-z-]*):iam::(\d{12}):role\/[A-Za-z0-9+=,.@_\-/]+$/;
+
+// https://docs.aws.amazon.com/sns/latest/dg/sns-using-identity-based-policies.html
+const TOPIC_ARN = /^arn:(aws[a-z-]*):sns:([a-z]{2}(?:-[a-z]+)+-\d):(\d{12}):[A-Za-z0-9_-]{1,256}(\.fifo)?$/;
+
+function invalid(option: string, value: string, shape: string): Error {
+  return new Error(`${option} must be an ARN of the form ${shape}, got "${value}"`);
+}
+
+/** Splits an MSK cluster ARN into the parts IAM topic and group ARNs need. */
+export function parseMskClusterArn(value: string): MskClusterArn {
+  const match = MSK_CLUSTER_ARN.exec(value);
+  if (!match) {
+    throw invalid("mskClusterArn", value, "arn:aws:kafka:<region>:<account>:cluster/<name>/<uuid>");
+  }
+  const [, partition = "", region = "", account = "", clusterName = "", clusterUuid = ""] = match;
+  return { arn: value, partition, region, account, clusterName, clusterUuid };
+}
+
+export function assertEventBusArn(value: string): void {
+  if (!EVENT_BUS_ARN.test(value)) {
+    throw invalid("eventBusArn", value, "arn:aws:events:<region>:<account>:event-bus/<name>");
+  }
+}
+
+export function assertSecretArn(option: string, value: string): void {
+  if (!SECRET_ARN.test(value)) {
+    throw invalid(option, value, "arn:aws:secretsmanager:<region>:<account>:secret:<name>-<suffix>");
+  }
+}
+
+export function assertRoleArn(option: string, value: string): void {
+  if (!ROLE_ARN.test(value)) {
+    throw invalid(option, value, "arn:aws:iam::<account>:role/<name>");
+  }
+}
+
+export function assertTopicArn(option: string, value: string): void {
+  if (!TOPIC_ARN.test(value)) {
+    throw invalid(option, value, "arn:aws:sns:<region>:<account>:<topic>");
+  }
+}
+
+/**
+ * IAM resource ARNs of topics and consumer groups of an MSK cluster (IAM access control).
+ * https://docs.aws.amazon.com/msk/latest/developerguide/kafka-actions.html
+ */
+export function mskTopicArn(cluster: MskClusterArn, topic: string): string {
+  return `arn:${cluster.partition}:kafka:${cluster.region}:${cluster.account}:topic/${cluster.clusterName}/${cluster.clusterUuid}/${topic}`;
+}
+
+export function mskGroupArn(cluster: MskClusterArn, group: string): string {
+  return `arn:${cluster.partition}:kafka:${cluster.region}:${cluster.account}:group/${cluster.clusterName}/${cluster.clusterUuid}/${group}`;
+}
