@@ -45,7 +45,7 @@ try {
   const response = await handler(event, lambdaContext(timeoutMs));
   if (endpoint) {
     console.log(`Dry run of ${eventFile}: no AWS call left this machine.\n`);
-    const entries = endpoint.putEvents.flatMap((call) => call.entries);
+    const entries = endpoint.events;
     console.log(`PutEvents: ${entries.length} entries in ${endpoint.putEvents.length} request(s)`);
     for (const entry of entries) console.log(printable(entry));
     console.log(`\nDead-letter messages: ${endpoint.deadLetters.length}`);

@@ -32,6 +32,7 @@ export type Reply<T> =
   | { readonly status: number; readonly errorType: string; readonly message?: string }
   | { readonly drop: true };
 
+/** Scripted answers; `call` counts from 0 for each new behaviour object set on the endpoint. */
 export interface Behaviour {
   putEvents?(
     entries: WireEntry[],
@@ -46,8 +47,10 @@ export interface Behaviour {
 
 export interface LocalAwsEndpoint {
   readonly url: string;
-  /** Every PutEvents call, in arrival order, with its entries and headers. */
+  /** Every PutEvents call answered with HTTP 200, with its entries (accepted or not) and headers. */
   readonly putEvents: { entries: WireEntry[]; headers: IncomingHttpHeaders; endpointId?: string }[];
+  /** Every entry answered with an EventId: what EventBridge would have put on the bus. */
+  readonly events: WireEntry[];
   /** Every dead-letter message SQS accepted. */
   readonly deadLetters: WireDeadLetter[];
   /** Every STS call's form parameters (AssumeRole). */
@@ -103,10 +106,18 @@ const ASSUME_ROLE_ANSWER = (
  */
 export async function startLocalAwsEndpoint(behaviour: Behaviour = {}): Promise<LocalAwsEndpoint> {
   const putEvents: LocalAwsEndpoint["putEvents"] = [];
+  const events: WireEntry[] = [];
   const deadLetters: WireDeadLetter[] = [];
   const stsCalls: URLSearchParams[] = [];
-  let putCalls = 0;
-  let sqsCalls = 0;
+  const calls = new WeakMap<Behaviour, { putEvents: number; sendMessageBatch: number }>();
+  const countersOf = (current: Behaviour) => {
+    let counters = calls.get(current);
+    if (counters === undefined) {
+      counters = { putEvents: 0, sendMessageBatch: 0 };
+      calls.set(current, counters);
+    }
+    return counters;
+  };
 
   const endpoint = { behaviour } as { behaviour: Behaviour };
 
@@ -116,9 +127,10 @@ export async function startLocalAwsEndpoint(behaviour: Behaviour = {}): Promise<
     try {
       if (target === "AWSEvents.PutEvents") {
         const input = JSON.parse(body) as { Entries: WireEntry[]; EndpointId?: string };
-        const reply = await (endpoint.behaviour.putEvents ?? accept)(
+        const current = endpoint.behaviour;
+        const reply = await (current.putEvents ?? accept)(
           input.Entries,
-          putCalls++,
+          countersOf(current).putEvents++,
           request.headers,
         );
         if ("drop" in reply) return request.socket.destroy();
@@ -127,6 +139,10 @@ export async function startLocalAwsEndpoint(behaviour: Behaviour = {}): Promise<
           entries: input.Entries,
           headers: request.headers,
           ...(input.EndpointId ? { endpointId: input.EndpointId } : {}),
+        });
+        reply.results.forEach((result, index) => {
+          const entry = input.Entries[index];
+          if ("EventId" in result && entry) events.push(entry);
         });
         const failed = reply.results.filter((result) => "ErrorCode" in result).length;
         return sendJson(
@@ -138,9 +154,9 @@ export async function startLocalAwsEndpoint(behaviour: Behaviour = {}): Promise<
       }
       if (target === "AmazonSQS.SendMessageBatch") {
         const input = JSON.parse(body) as { Entries: WireDeadLetter[] };
-        const behave =
-          endpoint.behaviour.sendMessageBatch ?? (() => ({ results: { failedIds: [] as string[] } }));
-        const reply = await behave(input.Entries, sqsCalls++);
+        const current = endpoint.behaviour;
+        const behave = current.sendMessageBatch ?? (() => ({ results: { failedIds: [] as string[] } }));
+        const reply = await behave(input.Entries, countersOf(current).sendMessageBatch++);
         if ("drop" in reply) return request.socket.destroy();
         if ("status" in reply) return sendError(response, reply, "application/x-amz-json-1.0");
         const failedIds = new Set(reply.results.failedIds);
@@ -191,6 +207,7 @@ export async function startLocalAwsEndpoint(behaviour: Behaviour = {}): Promise<
   return Object.assign(endpoint, {
     url: `http://127.0.0.1:${port}`,
     putEvents,
+    events,
     deadLetters,
     stsCalls,
     close: () =>

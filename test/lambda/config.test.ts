@@ -1,0 +1,270 @@
+import { describe, expect, it } from "vitest";
+import { type Config, loadConfig } from "../../lambda/config";
+import { ENV } from "../../lambda/env-names";
+import { ConfigError } from "../../lambda/errors";
+
+const BUS_ARN = "arn:aws:events:eu-west-3:123456789012:event-bus/orders-bus";
+const REQUIRED = { CONNECTOR_ID: "orders-sink", EVENT_BUS_ARN: BUS_ARN } as const;
+
+function load(env: Record<string, string> = {}): Config {
+  return loadConfig({ ...REQUIRED, ...env });
+}
+
+/** Runs `loadConfig` and returns the ConfigError it throws; fails the test if it does not throw one. */
+function configError(env: Record<string, string | undefined>): ConfigError {
+  try {
+    loadConfig(env);
+  } catch (error) {
+    expect(error).toBeInstanceOf(ConfigError);
+    return error as ConfigError;
+  }
+  throw new Error(`loadConfig accepted ${JSON.stringify(env)}`);
+}
+
+describe("loadConfig: required variables", () => {
+  it.each([ENV.connectorId, ENV.eventBusArn])("throws a ConfigError naming %s when it is missing", (name) => {
+    const env: Record<string, string | undefined> = { ...REQUIRED };
+    delete env[name];
+    const error = configError(env);
+    expect(error.variable).toBe(name);
+    expect(error.value).toBeUndefined();
+    expect(error.code).toBe("InvalidConfiguration");
+    expect(error.message).toContain(name);
+    expect(error.message).toMatch(/required/);
+  });
+
+  it.each([ENV.connectorId, ENV.eventBusArn])("treats a blank %s as missing", (name) => {
+    const error = configError({ ...REQUIRED, [name]: "   " });
+    expect(error.variable).toBe(name);
+    expect(error.message).toMatch(/required/);
+  });
+
+  it("throws a ConfigError naming CONNECTOR_ID on an empty environment", () => {
+    expect(() => loadConfig({})).toThrow(ConfigError);
+    expect(() => loadConfig({})).toThrow(/CONNECTOR_ID/);
+  });
+});
+
+describe("loadConfig: invalid values name the variable and the value", () => {
+  it.each([
+    [ENV.eventBusArn, "orders-bus"],
+    [ENV.eventBusArn, "arn:aws:sqs:eu-west-3:123456789012:orders-bus"],
+    [ENV.eventBusArn, "arn:aws:events:eu-west-3:1234:event-bus/orders"],
+    [ENV.eventBusArn, "arn:aws:events::123456789012:event-bus/orders"],
+    [ENV.maxConcurrency, "0"],
+    [ENV.maxConcurrency, "abc"],
+    [ENV.maxConcurrency, "-1"],
+    [ENV.maxConcurrency, "1.5"],
+    [ENV.maxConcurrency, "257"],
+    [ENV.retriesMax, "21"],
+    [ENV.retriesMax, "1000"],
+    [ENV.retryDelayMs, "60001"],
+    [ENV.maxRequestBytes, "1048576"],
+    [ENV.maxRequestBytes, "1023"],
+    [ENV.partialBatchResponse, "yes"],
+    [ENV.partialBatchResponse, "1"],
+    [ENV.logRecordPayloads, "on"],
+    [ENV.valueFormat, "xml"],
+    [ENV.valueFormat, "orders:xml"],
+    [ENV.keyFormat, "bytes"],
+    [ENV.detailTypes, "a:b,c"],
+    [ENV.detailTypes, "orders:,logs:LogLine"],
+    [ENV.detailTypes, ":TypeA"],
+    [ENV.detailTypeJsonPath, "eventType"],
+    [ENV.detailTypeJsonPath, "$"],
+    [ENV.eventTime, "now"],
+    [ENV.eventTime, "$"],
+    [ENV.iamRoleArn, "arn:aws:iam::123456789012:user/alice"],
+    [ENV.dlqUrl, "not-a-queue"],
+    [ENV.eventBridgeEndpointUrl, "localhost:4566"],
+    [ENV.globalEndpointId, "no dots"],
+    [ENV.eventSource, "s".repeat(257)],
+  ])("rejects %s=%j", (name, value) => {
+    const error = configError({ ...REQUIRED, [name]: value });
+    expect(error.variable).toBe(name);
+    expect(error.value).toBe(value);
+    expect(error.message).toContain(name);
+    expect(error.message).toContain(JSON.stringify(value));
+    expect(error.expected).not.toBe("");
+  });
+
+  it.each(["avro", "protobuf", "json-schema", "orders:avro"])(
+    "rejects VALUE_FORMAT=%s as not supported in this version",
+    (value) => {
+      const error = configError({ ...REQUIRED, VALUE_FORMAT: value });
+      expect(error.variable).toBe("VALUE_FORMAT");
+      expect(error.message).toContain(JSON.stringify(value));
+      expect(error.message).toMatch(/schema-registry support, not in this version/);
+    },
+  );
+
+  it("lists the supported formats when a format is unknown", () => {
+    const error = configError({ ...REQUIRED, KEY_FORMAT: "xml" });
+    for (const format of ["json", "string", "base64", "auto"]) expect(error.message).toContain(format);
+  });
+
+  it("requires IAM_ROLE_ARN when IAM_EXTERNAL_ID is set", () => {
+    const error = configError({ ...REQUIRED, IAM_EXTERNAL_ID: "ext-123" });
+    expect(error.variable).toBe(ENV.iamRoleArn);
+    expect(error.message).toContain(ENV.iamRoleArn);
+    expect(error.message).toContain(ENV.iamExternalId);
+  });
+
+  it("accepts IAM_EXTERNAL_ID together with IAM_ROLE_ARN", () => {
+    const role = "arn:aws:iam::210987654321:role/eventbridge-writer";
+    const config = load({ IAM_ROLE_ARN: role, IAM_EXTERNAL_ID: "ext-123" });
+    expect(config.iamRoleArn).toBe(role);
+    expect(config.iamExternalId).toBe("ext-123");
+  });
+
+  it.each([ENV.offloadS3Bucket, ENV.schemaRegistryUrl, ENV.schemaRegistryAuthSecretArn])(
+    "rejects %s, which this version does not support yet",
+    (name) => {
+      const error = configError({ ...REQUIRED, [name]: "my-value" });
+      expect(error.variable).toBe(name);
+      expect(error.message).toContain(`${name}="my-value"`);
+    },
+  );
+
+  // jsonpath-plus' toPathArray("$.items[") returns ["$", "items"], so an unbalanced bracket passes the
+  // "at least one segment" check and the variable silently means "$.items". SPEC §6 asks that an
+  // invalid variable fail at cold start. Bug reported to the lead.
+  it.fails("rejects a JSONPath with an unbalanced bracket (DETAIL_TYPE_JSONPATH=$.items[)", () => {
+    const error = configError({ ...REQUIRED, DETAIL_TYPE_JSONPATH: "$.items[" });
+    expect(error.variable).toBe(ENV.detailTypeJsonPath);
+  });
+});
+
+describe("loadConfig: defaults and parsed values", () => {
+  it("applies the documented defaults", () => {
+    const config = load();
+    expect(config.connectorId).toBe("orders-sink");
+    expect(config.eventBusArn).toBe(BUS_ARN);
+    expect(config.maxRequestBytes).toBe(1_048_575);
+    expect(config.maxConcurrency).toBe(16);
+    expect(config.retryDelayMs).toBe(200);
+    expect(config.retriesMax).toBe(2);
+    expect(config.keyFormat).toEqual({ defaultFormat: "string", byTopic: new Map() });
+    expect(config.valueFormat).toEqual({ defaultFormat: "json", byTopic: new Map() });
+    expect(config.source).toBe("kafka-connect.orders-sink");
+    expect(config.resources).toEqual([]);
+    expect(config.eventTime).toEqual({ kind: "none" });
+    expect(config.detailTypeJsonPath).toBeUndefined();
+    expect(config.partialBatchResponse).toBe(false);
+    expect(config.logRecordPayloads).toBe(false);
+    expect(config.dlqUrl).toBeUndefined();
+    expect(config.iamRoleArn).toBeUndefined();
+    expect(config.globalEndpointId).toBeUndefined();
+    expect(config.eventBridgeEndpointUrl).toBeUndefined();
+  });
+
+  it.each([
+    ["arn:aws:events:eu-west-3:123456789012:event-bus/orders-bus", "eu-west-3"],
+    ["arn:aws:events:us-east-1:123456789012:event-bus/default", "us-east-1"],
+    ["arn:aws-us-gov:events:us-gov-west-1:123456789012:event-bus/b", "us-gov-west-1"],
+    ["arn:aws-cn:events:cn-north-1:123456789012:event-bus/b", "cn-north-1"],
+    ["arn:aws:events:ap-southeast-5:123456789012:event-bus/aws.partner/vendor/x", "ap-southeast-5"],
+  ])("takes the bus region from %s", (arn, region) => {
+    expect(load({ EVENT_BUS_ARN: arn }).eventBusRegion).toBe(region);
+  });
+
+  it("freezes the config object and its resource list", () => {
+    const config = load({ EVENT_RESOURCES: "arn:aws:s3:::a" });
+    expect(Object.isFrozen(config)).toBe(true);
+    expect(Object.isFrozen(config.resources)).toBe(true);
+    expect(() => {
+      (config as { maxConcurrency: number }).maxConcurrency = 1;
+    }).toThrow(TypeError);
+  });
+
+  it("reads the numeric limits at their bounds", () => {
+    const config = load({
+      MAX_REQUEST_BYTES: "1024",
+      MAX_CONCURRENCY: "256",
+      RETRY_DELAY_MS: "0",
+      RETRIES_MAX: "20",
+    });
+    expect(config.maxRequestBytes).toBe(1024);
+    expect(config.maxConcurrency).toBe(256);
+    expect(config.retryDelayMs).toBe(0);
+    expect(config.retriesMax).toBe(20);
+  });
+
+  it.each([
+    ["true", true],
+    ["TRUE", true],
+    ["false", false],
+    [" false ", false],
+  ])("reads PARTIAL_BATCH_RESPONSE=%j as %s", (text, value) => {
+    expect(load({ PARTIAL_BATCH_RESPONSE: text }).partialBatchResponse).toBe(value);
+  });
+
+  it("uses EVENT_SOURCE as the source when set", () => {
+    expect(load({ EVENT_SOURCE: "com.example.orders" }).source).toBe("com.example.orders");
+  });
+
+  it("splits EVENT_RESOURCES on commas, trimming and dropping empty items", () => {
+    expect(load({ EVENT_RESOURCES: " arn:aws:s3:::a ,, arn:aws:s3:::b," }).resources).toEqual([
+      "arn:aws:s3:::a",
+      "arn:aws:s3:::b",
+    ]);
+  });
+
+  it("reads per-topic formats with a bare default for the other topics", () => {
+    const config = load({ VALUE_FORMAT: "orders:json, logs:string, auto", KEY_FORMAT: "base64" });
+    expect(config.valueFormat.defaultFormat).toBe("auto");
+    expect([...config.valueFormat.byTopic]).toEqual([
+      ["orders", "json"],
+      ["logs", "string"],
+    ]);
+    expect(config.keyFormat).toEqual({ defaultFormat: "base64", byTopic: new Map() });
+  });
+
+  it("keeps the format default when only per-topic formats are given", () => {
+    expect(load({ VALUE_FORMAT: "logs:string" }).valueFormat.defaultFormat).toBe("json");
+  });
+
+  it("reads EVENT_TIME=timestamp and EVENT_TIME=<JSONPath>", () => {
+    expect(load({ EVENT_TIME: "timestamp" }).eventTime).toEqual({ kind: "timestamp" });
+    const rule = load({ EVENT_TIME: "$.meta.time" }).eventTime;
+    expect(rule.kind).toBe("jsonPath");
+    if (rule.kind === "jsonPath") expect(rule.query.read({ meta: { time: "t" } })).toBe("t");
+  });
+
+  it("compiles DETAIL_TYPE_JSONPATH", () => {
+    const query = load({ DETAIL_TYPE_JSONPATH: "$.eventType" }).detailTypeJsonPath;
+    expect(query?.path).toBe("$.eventType");
+    expect(query?.read({ eventType: "OrderShipped" })).toBe("OrderShipped");
+  });
+
+  it("reads the optional endpoint, DLQ and global endpoint settings", () => {
+    const config = load({
+      EVENTBRIDGE_ENDPOINT_URL: "http://127.0.0.1:5000",
+      DLQ_URL: "https://sqs.eu-west-3.amazonaws.com/123456789012/orders-dlq",
+      GLOBAL_ENDPOINT_ID: "abcde.veo",
+    });
+    expect(config.eventBridgeEndpointUrl).toBe("http://127.0.0.1:5000");
+    expect(config.dlqUrl).toBe("https://sqs.eu-west-3.amazonaws.com/123456789012/orders-dlq");
+    expect(config.globalEndpointId).toBe("abcde.veo");
+  });
+});
+
+describe("loadConfig: LOG_RECORD_PAYLOADS", () => {
+  it.each([
+    [undefined, false],
+    ["INFO", false],
+    ["WARN", false],
+    ["DEBUG", true],
+    ["debug", true],
+    ["TRACE", true],
+  ])("with LOG_LEVEL=%s is effective: %s", (level, effective) => {
+    const env: Record<string, string> = { LOG_RECORD_PAYLOADS: "true" };
+    if (level !== undefined) env.LOG_LEVEL = level;
+    expect(load(env).logRecordPayloads).toBe(effective);
+  });
+
+  it("stays off at DEBUG when LOG_RECORD_PAYLOADS is not true", () => {
+    expect(load({ LOG_LEVEL: "DEBUG" }).logRecordPayloads).toBe(false);
+    expect(load({ LOG_LEVEL: "DEBUG", LOG_RECORD_PAYLOADS: "false" }).logRecordPayloads).toBe(false);
+  });
+});

@@ -1,0 +1,119 @@
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import type { DeadLetterSender } from "../../lambda/adapters/sqs-dead-letters";
+import { loadConfig } from "../../lambda/config";
+import type { KafkaRecord } from "../../lambda/core/kafka-event";
+import type { EntryResult } from "../../lambda/delivery/publisher";
+import { RequestFailedError } from "../../lambda/errors";
+import { processBatch } from "../../lambda/process-batch";
+import { kafkaEvent, kafkaRecord } from "../support/kafka-records";
+import { scriptedPublisher } from "../support/scripted-publisher";
+
+/** A small deterministic PRNG (mulberry32) so fast-check can shrink and replay the fakes' choices. */
+function prng(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
+  };
+}
+
+const recordSpec = fc.record({
+  topic: fc.constantFrom("orders", "order-events", "a-b-c"),
+  partition: fc.integer({ min: 0, max: 2 }),
+  kind: fc.constantFrom("json", "json", "json", "badJson", "huge"),
+});
+
+const keyOf = (record: { topic: string; partition: number; offset: number }) =>
+  `${record.topic}|${record.partition}|${record.offset}`;
+
+describe("processBatch: nothing is lost", () => {
+  it("puts every record on the bus, in the dead-letter queue, or at/after its partition's reported offset", async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(recordSpec, { minLength: 1, maxLength: 60 }),
+        fc.integer(),
+        fc.boolean(),
+        async (specs, seed, withDlq) => {
+          const random = prng(seed);
+          const nextOffset = new Map<string, number>();
+          const records: KafkaRecord[] = specs.map(({ topic, partition, kind }) => {
+            const offset = nextOffset.get(`${topic}-${partition}`) ?? 0;
+            nextOffset.set(`${topic}-${partition}`, offset + 1);
+            const value =
+              kind === "badJson" ? "{oops" : kind === "huge" ? { blob: "z".repeat(3_000) } : { offset };
+            return kafkaRecord({ topic, partition, offset, value });
+          });
+          const config = loadConfig({
+            CONNECTOR_ID: "prop",
+            EVENT_BUS_ARN: "arn:aws:events:us-east-1:123456789012:event-bus/prop",
+            MAX_REQUEST_BYTES: "2500",
+            MAX_CONCURRENCY: String(1 + Math.floor(random() * 8)),
+            RETRIES_MAX: String(Math.floor(random() * 3)),
+            PARTIAL_BATCH_RESPONSE: "true",
+          });
+
+          const bench = scriptedPublisher((entries): EntryResult[] => {
+            const roll = random();
+            if (roll < 0.05) throw new RequestFailedError("retryable", "InternalFailure", "HTTP 500");
+            if (roll < 0.08) throw new RequestFailedError("tooLarge", "ValidationException", "too large");
+            if (roll < 0.09) throw new RequestFailedError("systemic", "AccessDeniedException", "denied");
+            return entries.map(() => {
+              const pick = random();
+              if (pick < 0.15) return { errorCode: "ThrottlingException", errorMessage: "slow down" };
+              if (pick < 0.2) return { errorCode: "InternalFailure", errorMessage: "oops" };
+              if (pick < 0.23) return { errorCode: "MalformedDetail", errorMessage: "bad" };
+              if (pick < 0.25) return { errorCode: "SomethingNew", errorMessage: "?" };
+              return { eventId: String(random()) };
+            });
+          });
+          const deadLettered = new Set<string>();
+          const deadLetters: DeadLetterSender = {
+            async send(messages) {
+              return messages.map((message) => {
+                if (random() < 0.2) return { sent: false, code: "InternalError", message: "SQS down" };
+                deadLettered.add(keyOf(message.record));
+                return { sent: true };
+              });
+            },
+          };
+
+          const result = await processBatch(
+            kafkaEvent(records),
+            config,
+            {
+              publisher: bench.publisher,
+              deadLetters: withDlq ? deadLetters : undefined,
+              sleep: async () => undefined,
+              random,
+            },
+            { remainingMs: () => 60_000 },
+          );
+
+          const onBus = new Set(bench.accepted.map((entry) => keyOf(JSON.parse(entry.Detail ?? "{}"))));
+          const reported = new Map(
+            result.response.batchItemFailures.map(({ itemIdentifier }) => [
+              itemIdentifier.partition,
+              itemIdentifier.offset,
+            ]),
+          );
+          expect(result.outcomes.size).toBe(records.length);
+          for (const record of records) {
+            const key = keyOf(record);
+            const lowest = reported.get(`${record.topic}-${record.partition}`);
+            const retried = lowest !== undefined && lowest <= record.offset;
+            expect(onBus.has(key) || deadLettered.has(key) || retried, `record ${key} was lost`).toBe(true);
+            const outcome = result.outcomes.get(record);
+            if (outcome?.kind === "delivered") expect(onBus.has(key)).toBe(true);
+            if (outcome?.kind === "deadLettered") expect(deadLettered.has(key)).toBe(true);
+            if (outcome?.kind === "failed") expect(retried).toBe(true);
+          }
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+});
