@@ -15,7 +15,8 @@ export function awsCredentials(settings: {
   return fromTemporaryCredentials({
     params: {
       RoleArn: settings.iamRoleArn,
-      RoleSessionName: `kafka-eventbridge-${settings.connectorId}`.replace(/[^\w+=,.@-]/g, "-").slice(0, 64),
+      // The connector uses its id as the session name; keep that, within STS's allowed characters.
+      RoleSessionName: settings.connectorId.replace(/[^\w+=,.@-]/g, "-").slice(0, 64),
       ...(settings.iamExternalId === undefined ? {} : { ExternalId: settings.iamExternalId }),
     },
     clientConfig: { region: settings.eventBusRegion },
