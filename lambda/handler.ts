@@ -17,7 +17,8 @@ const config = loadConfig();
 const signerReady = config.globalEndpointId === undefined ? Promise.resolve() : enableSigV4a();
 const ports = {
   publisher: eventBridgePublisher(eventBridgeClient(config), config.globalEndpointId),
-  deadLetters: config.dlqUrl === undefined ? undefined : sqsDeadLetters(sqsClient(), config.dlqUrl),
+  deadLetters:
+    config.dlqUrl === undefined ? undefined : sqsDeadLetters(sqsClient(config.dlqUrl), config.dlqUrl),
 };
 
 async function forwardBatch(event: unknown, context: Context): Promise<KafkaBatchResponse> {

@@ -16,7 +16,10 @@ export function awsCredentials(settings: {
     params: {
       RoleArn: settings.iamRoleArn,
       // The connector uses its id as the session name; keep that, within STS's allowed characters.
-      RoleSessionName: settings.connectorId.replace(/[^\w+=,.@-]/g, "-").slice(0, 64),
+      RoleSessionName: settings.connectorId
+        .replace(/[^\w+=,.@-]/g, "-")
+        .padEnd(2, "-")
+        .slice(0, 64),
       ...(settings.iamExternalId === undefined ? {} : { ExternalId: settings.iamExternalId }),
     },
     clientConfig: { region: settings.eventBusRegion },

@@ -72,6 +72,13 @@ export function sqsDeadLetters(client: SQSClient, queueUrl: string): DeadLetterS
   };
 }
 
-export function sqsClient(): SQSClient {
-  return new SQSClient({});
+/** The queue's region, read from an AWS queue URL (`https://sqs.<region>.amazonaws.com/...`). */
+function regionOfQueue(queueUrl: string): string | undefined {
+  return /^https:\/\/sqs\.([a-z]{2}(?:-[a-z]+)+-\d)\.amazonaws\.com(?:\.cn)?\//.exec(queueUrl)?.[1];
+}
+
+/** An SQS client for the dead-letter queue, signing for the queue's own region when its URL shows one. */
+export function sqsClient(queueUrl: string): SQSClient {
+  const region = regionOfQueue(queueUrl);
+  return new SQSClient(region === undefined ? {} : { region });
 }

@@ -1,0 +1,31 @@
+import { describe, expect, it } from "vitest";
+import { requestFailure } from "../../../lambda/adapters/request-failure";
+
+const sdkError = (name: string, status: number) =>
+  Object.assign(new Error(`${name} happened`), { name, $metadata: { httpStatusCode: status } });
+
+describe("requestFailure", () => {
+  it.each([
+    ["ThrottlingException", 400, "retryable"],
+    ["InternalException", 500, "retryable"],
+    ["ServiceUnavailable", 503, "retryable"],
+    ["TimeoutError", 0, "retryable"],
+    ["ValidationException", 400, "tooLarge"],
+    ["RequestEntityTooLarge", 413, "tooLarge"],
+    ["AccessDeniedException", 400, "systemic"],
+    ["ResourceNotFoundException", 400, "systemic"],
+    ["UnrecognizedClientException", 400, "systemic"],
+    ["SomethingForbidden", 403, "systemic"],
+  ])("classifies %s (HTTP %i) as %s", (name, status, kind) => {
+    const failure = requestFailure(sdkError(name, status));
+    expect(failure.kind).toBe(kind);
+    expect(failure.code).toBe(name);
+    expect(failure.cause).toBeInstanceOf(Error);
+  });
+
+  it("treats a network error without a service shape as retryable", () => {
+    expect(requestFailure(Object.assign(new Error("socket hang up"), { code: "ECONNRESET" })).kind).toBe(
+      "retryable",
+    );
+  });
+});
