@@ -1,7 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { type Config, loadConfig } from "../../lambda/config";
+import { mapRecord } from "../../lambda/core/map-entry";
 import { ENV } from "../../lambda/env-names";
 import { ConfigError } from "../../lambda/errors";
+import { kafkaRecord } from "../support/kafka-records";
 
 const BUS_ARN = "arn:aws:events:eu-west-3:123456789012:event-bus/orders-bus";
 const REQUIRED = { CONNECTOR_ID: "orders-sink", EVENT_BUS_ARN: BUS_ARN } as const;
@@ -267,4 +269,24 @@ describe("loadConfig: LOG_RECORD_PAYLOADS", () => {
     expect(load({ LOG_LEVEL: "DEBUG" }).logRecordPayloads).toBe(false);
     expect(load({ LOG_LEVEL: "DEBUG", LOG_RECORD_PAYLOADS: "false" }).logRecordPayloads).toBe(false);
   });
+});
+
+describe("loadConfig: JSONPath variables are usable at runtime", () => {
+  // compileJsonPath accepts "$.items[?(@.type)]" (toPathArray only splits it), but the query runs with
+  // eval: false, so read() throws "Eval [?(expr)] prevented" for every record and mapRecord throws an
+  // Error that is neither a ConfigError at cold start nor a PoisonRecordError. SPEC §6: an unusable
+  // variable must fail at cold start. Either rejecting it there or evaluating it satisfies this test.
+  it.fails.each([ENV.detailTypeJsonPath, ENV.eventTime])(
+    "either rejects %s with a filter expression at cold start or evaluates it",
+    (name) => {
+      let config: Config;
+      try {
+        config = load({ [name]: "$.items[?(@.type)].type" });
+      } catch (error) {
+        expect(error).toBeInstanceOf(ConfigError);
+        return;
+      }
+      expect(() => mapRecord(config, kafkaRecord({ value: { items: [{ type: "A" }] } }))).not.toThrow();
+    },
+  );
 });

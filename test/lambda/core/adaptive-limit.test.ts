@@ -1,0 +1,72 @@
+import { describe, expect, it } from "vitest";
+import { AdaptiveLimit } from "../../../lambda/core/adaptive-limit";
+
+function succeed(limit: AdaptiveLimit, times: number): void {
+  for (let i = 0; i < times; i++) limit.onSuccess();
+}
+
+/** One round: as many successful requests as the limit lets run at once. */
+function round(limit: AdaptiveLimit): void {
+  succeed(limit, limit.current);
+}
+
+describe("AdaptiveLimit", () => {
+  it("starts at the configured maximum", () => {
+    expect(new AdaptiveLimit(16).current).toBe(16);
+  });
+
+  it("halves on each throttle, never below 1", () => {
+    const limit = new AdaptiveLimit(16);
+    const seen: number[] = [];
+    for (let i = 0; i < 6; i++) {
+      limit.onThrottled();
+      seen.push(limit.current);
+    }
+    expect(seen).toEqual([8, 4, 2, 1, 1, 1]);
+  });
+
+  it("rounds a fractional limit down", () => {
+    const limit = new AdaptiveLimit(5);
+    limit.onThrottled();
+    expect(limit.current).toBe(2);
+  });
+
+  it("grows by about one per round of successes", () => {
+    const limit = new AdaptiveLimit(64);
+    for (let i = 0; i < 3; i++) limit.onThrottled();
+    expect(limit.current).toBe(8);
+    const after: number[] = [];
+    for (let i = 0; i < 10; i++) {
+      const before = limit.current;
+      round(limit);
+      expect(limit.current - before).toBeLessThanOrEqual(1);
+      after.push(limit.current);
+    }
+    expect(after.at(-1)).toBeGreaterThanOrEqual(8 + 8);
+    expect(after.at(-1)).toBeLessThanOrEqual(8 + 10);
+  });
+
+  it("grows from 1 after a single success", () => {
+    const limit = new AdaptiveLimit(4);
+    for (let i = 0; i < 3; i++) limit.onThrottled();
+    expect(limit.current).toBe(1);
+    limit.onSuccess();
+    expect(limit.current).toBe(2);
+  });
+
+  it("never grows above the maximum", () => {
+    const limit = new AdaptiveLimit(4);
+    succeed(limit, 1_000);
+    expect(limit.current).toBe(4);
+    limit.onThrottled();
+    succeed(limit, 1_000);
+    expect(limit.current).toBe(4);
+  });
+
+  it("stays at 1 with a maximum of 1", () => {
+    const limit = new AdaptiveLimit(1);
+    limit.onThrottled();
+    succeed(limit, 10);
+    expect(limit.current).toBe(1);
+  });
+});
