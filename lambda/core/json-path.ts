@@ -7,11 +7,39 @@ export interface JsonPathQuery {
   read(document: unknown): unknown;
 }
 
-/** Parses `path` once (throws on a malformed path) so each record only evaluates it. */
+/**
+ * What jsonpath-plus would silently read as a shorter path ("$.items[" as "$.items"): unbalanced
+ * brackets or quotes, or a trailing dot. Returns the problem, or undefined when the text is well formed.
+ */
+function syntaxProblem(path: string): string | undefined {
+  let depth = 0;
+  let quote: string | undefined;
+  for (const char of path) {
+    if (quote !== undefined) {
+      if (char === quote) quote = undefined;
+    } else if (char === "'" || char === '"') quote = char;
+    else if (char === "[") depth += 1;
+    else if (char === "]" && --depth < 0) return "a ] without its [";
+  }
+  if (quote !== undefined) return `an unclosed ${quote}`;
+  if (depth > 0) return "an unclosed [";
+  if (path.endsWith(".")) return "a trailing dot";
+  return undefined;
+}
+
+/**
+ * Parses `path` once, so each record only evaluates it. Throws on a malformed path, and on filter or
+ * script expressions (`[?(...)]`, `[(...)]`): they would need code evaluation, which stays off.
+ */
 export function compileJsonPath(path: string): JsonPathQuery {
   if (!path.startsWith("$")) throw new Error(`a JSONPath starting with "$"`);
-  const parsed = JSONPath.toPathArray(path);
-  if (parsed.length < 2) throw new Error("a JSONPath selecting a field, such as $.eventType");
+  const problem = syntaxProblem(path);
+  if (problem !== undefined) throw new Error(`a well-formed JSONPath, not one with ${problem}`);
+  const segments = JSONPath.toPathArray(path);
+  if (segments.length < 2) throw new Error("a JSONPath selecting a field, such as $.eventType");
+  if (segments.some((segment) => segment.startsWith("?(") || segment.startsWith("("))) {
+    throw new Error("a JSONPath without filter or script expressions");
+  }
   return {
     path,
     read(document) {

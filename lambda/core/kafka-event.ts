@@ -51,6 +51,16 @@ function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
+/** How a bad value is named in errors: `null`, `an array`, `"text"`, `42`, `an object`. */
+function describe(value: unknown): string {
+  if (value === null) return "null";
+  if (value === undefined) return "undefined";
+  if (Array.isArray(value)) return "an array";
+  if (typeof value === "object") return "an object";
+  if (typeof value === "string") return JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value);
+  return String(value);
+}
+
 function isOptionalString(value: unknown): boolean {
   return value === undefined || value === null || typeof value === "string";
 }
@@ -60,24 +70,26 @@ function isHeader(value: unknown): value is KafkaHeader {
   return Object.values(value).every(
     (bytes) =>
       bytes === null ||
-      (Array.isArray(bytes) && bytes.every((b) => Number.isInteger(b) && b >= -128 && b <= 255)),
+      (Array.isArray(bytes) && bytes.every((b) => Number.isInteger(b) && b >= -128 && b <= 127)),
   );
 }
 
-function recordProblem(record: unknown): string | undefined {
-  if (!isObject(record)) return "a record object";
-  if (typeof record.topic !== "string" || record.topic === "") return "`topic` as a non-empty string";
-  if (!Number.isSafeInteger(record.partition) || (record.partition as number) < 0)
-    return "`partition` as a non-negative integer";
-  if (!Number.isSafeInteger(record.offset) || (record.offset as number) < 0)
-    return "`offset` as a non-negative integer";
-  if (typeof record.timestamp !== "number") return "`timestamp` as epoch milliseconds";
-  if (!TIMESTAMP_TYPES.includes(record.timestampType as TimestampType))
-    return `\`timestampType\` as one of ${TIMESTAMP_TYPES.join(", ")}`;
-  if (!isOptionalString(record.key)) return "`key` as a base64 string or null";
-  if (!isOptionalString(record.value)) return "`value` as a base64 string or null";
-  if (record.headers !== undefined && !(Array.isArray(record.headers) && record.headers.every(isHeader)))
-    return "`headers` as an array of { name: signed bytes[] }";
+/** The first field of `record` that is not as the ESM sends it: what was expected and what came. */
+function recordProblem(record: unknown): [expected: string, received: unknown] | undefined {
+  if (!isObject(record)) return ["a record object", record];
+  const { topic, partition, offset, timestamp, timestampType, key, value, headers } = record;
+  if (typeof topic !== "string" || topic === "") return ["`topic` as a non-empty string", topic];
+  if (!Number.isSafeInteger(partition) || (partition as number) < 0)
+    return ["`partition` as a non-negative integer", partition];
+  if (!Number.isSafeInteger(offset) || (offset as number) < 0)
+    return ["`offset` as a non-negative integer", offset];
+  if (typeof timestamp !== "number") return ["`timestamp` as epoch milliseconds", timestamp];
+  if (!TIMESTAMP_TYPES.includes(timestampType as TimestampType))
+    return [`\`timestampType\` as one of ${TIMESTAMP_TYPES.join(", ")}`, timestampType];
+  if (!isOptionalString(key)) return ["`key` as a base64 string or null", key];
+  if (!isOptionalString(value)) return ["`value` as a base64 string or null", value];
+  if (headers !== undefined && !(Array.isArray(headers) && headers.every(isHeader)))
+    return ["`headers` as an array of { name: signed bytes (-128..127)[] | null }", headers];
   return undefined;
 }
 
@@ -86,22 +98,23 @@ function recordProblem(record: unknown): string | undefined {
  * naming the first thing that is not as expected.
  */
 export function parseKafkaEvent(event: unknown): KafkaEvent {
-  if (!isObject(event)) throw new InvalidEventError("a Kafka event object", typeof event);
+  if (!isObject(event)) throw new InvalidEventError("a Kafka event object", describe(event));
   if (!KAFKA_EVENT_SOURCES.includes(event.eventSource as KafkaEventSource)) {
     throw new InvalidEventError(
       `\`eventSource\` "aws:kafka" or "SelfManagedKafka"`,
-      JSON.stringify(event.eventSource) ?? "undefined",
+      describe(event.eventSource),
     );
   }
   if (!isObject(event.records))
-    throw new InvalidEventError("`records` as an object of arrays", typeof event.records);
+    throw new InvalidEventError("`records` as an object of arrays", describe(event.records));
   for (const [batchKey, records] of Object.entries(event.records)) {
     if (!Array.isArray(records))
-      throw new InvalidEventError(`\`records["${batchKey}"]\` as an array`, typeof records);
+      throw new InvalidEventError(`\`records["${batchKey}"]\` as an array`, describe(records));
     records.forEach((record, index) => {
       const problem = recordProblem(record);
-      if (problem)
-        throw new InvalidEventError(`${problem} at records["${batchKey}"][${index}]`, "something else");
+      if (problem === undefined) return;
+      const [expected, received] = problem;
+      throw new InvalidEventError(`${expected} at records["${batchKey}"][${index}]`, describe(received));
     });
   }
   return event as unknown as KafkaEvent;
