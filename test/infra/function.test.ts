@@ -1,0 +1,218 @@
+import { existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { Match, Template } from "aws-cdk-lib/assertions";
+import { describe, expect, it } from "vitest";
+import { FUNCTION_LOGICAL_ID } from "../../infra/stack";
+import { ENV } from "../../lambda/env-names";
+import { BUS_ARN, mskIam, synthStack, template } from "./synth";
+
+describe("function", () => {
+  it("runs on Node.js 24 on arm64 with the handler export", () => {
+    template(mskIam()).hasResourceProperties("AWS::Lambda::Function", {
+      Runtime: "nodejs24.x",
+      Architectures: ["arm64"],
+      Handler: "index.handler",
+      MemorySize: 1024,
+      Timeout: 120,
+    });
+  });
+
+  it("logs to its own log group with a retention", () => {
+    const t = template(mskIam({ logRetentionDays: 14 }));
+    const [logGroup] = Object.keys(t.findResources("AWS::Logs::LogGroup"));
+    t.hasResourceProperties("AWS::Logs::LogGroup", { RetentionInDays: 14 });
+    t.hasResourceProperties("AWS::Lambda::Function", { LoggingConfig: { LogGroup: { Ref: logGroup } } });
+  });
+
+  it("takes memory, timeout and reserved concurrency from the options", () => {
+    template(
+      mskIam({ memorySize: 2048, timeoutSeconds: 300, reservedConcurrency: 20 }),
+    ).hasResourceProperties("AWS::Lambda::Function", {
+      MemorySize: 2048,
+      Timeout: 300,
+      ReservedConcurrentExecutions: 20,
+    });
+  });
+
+  it("builds its environment from the ENV names: connector, bus, DLQ and partial batch response", () => {
+    const t = template(mskIam());
+    const [queue] = Object.keys(t.findResources("AWS::SQS::Queue")).filter((id) =>
+      id.includes("DeadLetterQueue"),
+    );
+    t.hasResourceProperties("AWS::Lambda::Function", {
+      Environment: {
+        Variables: {
+          [ENV.connectorId]: "orders-sink",
+          [ENV.eventBusArn]: BUS_ARN,
+          [ENV.dlqUrl]: { Ref: queue },
+          [ENV.partialBatchResponse]: "true",
+        },
+      },
+    });
+  });
+
+  it("passes every handler setting under its ENV name", () => {
+    const t = template(
+      mskIam({
+        eventSource: "orders.kafka",
+        detailTypes: "orders:OrderPlaced,customers:CustomerChanged",
+        detailTypeJsonPath: "$.eventType",
+        eventResources: "arn:aws:s3:::a,arn:aws:s3:::b",
+        eventTime: "timestamp",
+        keyFormat: "string",
+        valueFormat: "orders:json,customers:auto",
+        maxRequestBytes: 262_144,
+        maxConcurrency: 32,
+        retryDelayMs: 100,
+        retriesMax: 4,
+        deadlineMarginMs: 2000,
+        logLevel: "DEBUG",
+        logRecordPayloads: false,
+      }),
+    );
+    t.hasResourceProperties("AWS::Lambda::Function", {
+      Environment: {
+        Variables: Match.objectLike({
+          [ENV.eventSource]: "orders.kafka",
+          [ENV.detailTypes]: "orders:OrderPlaced,customers:CustomerChanged",
+          [ENV.detailTypeJsonPath]: "$.eventType",
+          [ENV.eventResources]: "arn:aws:s3:::a,arn:aws:s3:::b",
+          [ENV.eventTime]: "timestamp",
+          [ENV.keyFormat]: "string",
+          [ENV.valueFormat]: "orders:json,customers:auto",
+          [ENV.maxRequestBytes]: "262144",
+          [ENV.maxConcurrency]: "32",
+          [ENV.retryDelayMs]: "100",
+          [ENV.retriesMax]: "4",
+          [ENV.deadlineMarginMs]: "2000",
+          [ENV.logLevel]: "DEBUG",
+          [ENV.logRecordPayloads]: "false",
+        }),
+      },
+    });
+  });
+
+  it("creates a bus and publishes to it when no bus is given", () => {
+    const t = template(mskIam({ eventBusArn: undefined }));
+    const [bus] = Object.keys(t.findResources("AWS::Events::EventBus"));
+    expect(bus).toBeDefined();
+    t.hasResourceProperties("AWS::Lambda::Function", {
+      Environment: { Variables: Match.objectLike({ [ENV.eventBusArn]: { "Fn::GetAtt": [bus, "Arn"] } }) },
+    });
+  });
+
+  it("creates no bus when one is given", () => {
+    template(mskIam()).resourceCountIs("AWS::Events::EventBus", 0);
+  });
+});
+
+describe("queues", () => {
+  it("keeps dead letters 14 days, encrypted, reachable over TLS only", () => {
+    const t = template(mskIam());
+    const queues = t.findResources("AWS::SQS::Queue", {
+      Properties: { MessageRetentionPeriod: 1_209_600, SqsManagedSseEnabled: true },
+    });
+    expect(Object.keys(queues)).toHaveLength(2);
+    t.hasResourceProperties("AWS::SQS::QueuePolicy", {
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({ Effect: "Deny", Condition: { Bool: { "aws:SecureTransport": "false" } } }),
+        ]),
+      },
+    });
+  });
+});
+
+describe("alarms", () => {
+  it("alarms on function errors, DLQ depth, on-failure queue depth and offset lag", () => {
+    const t = template(mskIam({ offsetLagAlarmThreshold: 5000 }));
+    t.resourceCountIs("AWS::CloudWatch::Alarm", 4);
+    t.hasResourceProperties("AWS::CloudWatch::Alarm", {
+      Namespace: "AWS/Lambda",
+      MetricName: "Errors",
+      Dimensions: [{ Name: "FunctionName", Value: { Ref: FUNCTION_LOGICAL_ID } }],
+      Threshold: 1,
+    });
+    t.hasResourceProperties("AWS::CloudWatch::Alarm", {
+      Namespace: "AWS/Lambda",
+      MetricName: "OffsetLag",
+      Dimensions: [{ Name: "FunctionName", Value: { Ref: FUNCTION_LOGICAL_ID } }],
+      Statistic: "Maximum",
+      Threshold: 5000,
+    });
+    const depth = t.findResources("AWS::CloudWatch::Alarm", {
+      Properties: { Namespace: "AWS/SQS", MetricName: "ApproximateNumberOfMessagesVisible" },
+    });
+    expect(Object.keys(depth)).toHaveLength(2);
+  });
+
+  it("has no on-failure depth alarm when failures go to a Kafka topic", () => {
+    template(mskIam({ onFailure: "kafka:orders-dlt" })).resourceCountIs("AWS::CloudWatch::Alarm", 3);
+  });
+
+  it("notifies an existing SNS topic", () => {
+    const topic = "arn:aws:sns:us-east-1:123456789012:ops-alarms";
+    const alarms = template(mskIam({ alarmTopicArn: topic })).findResources("AWS::CloudWatch::Alarm");
+    for (const alarm of Object.values(alarms)) expect(alarm.Properties.AlarmActions).toEqual([topic]);
+  });
+
+  it("creates an encrypted topic with an e-mail subscription that CloudWatch may publish to", () => {
+    const t = template(mskIam({ alarmEmail: "ops@example.com" }));
+    const [topic] = Object.keys(t.findResources("AWS::SNS::Topic"));
+    t.hasResourceProperties("AWS::SNS::Topic", { KmsMasterKeyId: Match.anyValue() });
+    t.hasResourceProperties("AWS::SNS::Subscription", { Protocol: "email", Endpoint: "ops@example.com" });
+    t.hasResourceProperties("AWS::KMS::Key", {
+      EnableKeyRotation: true,
+      KeyPolicy: {
+        Statement: Match.arrayWith([
+          Match.objectLike({
+            Action: ["kms:Decrypt", "kms:GenerateDataKey*"],
+            Principal: { Service: "cloudwatch.amazonaws.com" },
+          }),
+        ]),
+      },
+    });
+    for (const alarm of Object.values(t.findResources("AWS::CloudWatch::Alarm"))) {
+      expect(alarm.Properties.AlarmActions).toEqual([{ Ref: topic }]);
+    }
+  });
+});
+
+describe("outputs", () => {
+  it("exports the function name, DLQ URL, on-failure destination, bus and log group", () => {
+    const t = template(mskIam());
+    const [queue] = Object.keys(t.findResources("AWS::SQS::Queue")).filter((id) =>
+      id.includes("DeadLetterQueue"),
+    );
+    t.hasOutput("FunctionName", { Value: { Ref: FUNCTION_LOGICAL_ID } });
+    t.hasOutput("DeadLetterQueueUrl", { Value: { Ref: queue } });
+    t.hasOutput("EventBusArn", { Value: BUS_ARN });
+    t.hasOutput("OnFailureDestination", { Value: Match.anyValue() });
+    t.hasOutput("LogGroupName", { Value: Match.anyValue() });
+  });
+
+  it("names a Kafka on-failure topic in the outputs", () => {
+    template(mskIam({ onFailure: "kafka:orders-dlt" })).hasOutput("OnFailureDestination", {
+      Value: "kafka://orders-dlt",
+    });
+  });
+});
+
+describe("sam local invoke", () => {
+  it("finds the bundled ESM code through the asset metadata of a function with a stable logical ID", () => {
+    const stack = synthStack(mskIam(), { bundle: true });
+    const assembly = stack.node.root as unknown as { synth(): { directory: string } };
+    const { directory } = assembly.synth();
+    const t = Template.fromStack(stack);
+    const fn = t.findResources("AWS::Lambda::Function")[FUNCTION_LOGICAL_ID];
+    expect(fn?.Properties.Handler).toBe("index.handler");
+    expect(fn?.Metadata).toMatchObject({ "aws:asset:property": "Code", "aws:asset:is-bundled": true });
+    const assetPath = join(directory, String(fn?.Metadata?.["aws:asset:path"]));
+    const code = readFileSync(join(assetPath, "index.mjs"), "utf8");
+    expect(code.startsWith("import { createRequire } from 'module'")).toBe(true);
+    expect(code).toMatch(/export\s*\{[^}]*\bhandler\b/);
+    expect(existsSync(join(assetPath, "index.mjs.map"))).toBe(true);
+    // Minified: long lines (the few line breaks left are inside string literals).
+    expect(code.length / code.split("\n").length).toBeGreaterThan(500);
+  });
+});
