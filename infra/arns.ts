@@ -32,6 +32,9 @@ const ROLE_ARN = /^arn:(aws[a-z-]*):iam::(\d{12}):role\/[A-Za-z0-9+=,.@_\-/]+$/;
 // https://docs.aws.amazon.com/sns/latest/dg/sns-using-identity-based-policies.html
 const TOPIC_ARN = /^arn:(aws[a-z-]*):sns:([a-z]{2}(?:-[a-z]+)+-\d):(\d{12}):[A-Za-z0-9_-]{1,256}(\.fifo)?$/;
 
+// https://docs.aws.amazon.com/kms/latest/developerguide/concepts.html#key-id-key-ARN
+const KMS_KEY_ARN = /^arn:(aws[a-z-]*):kms:([a-z]{2}(?:-[a-z]+)+-\d):(\d{12}):key\/[A-Za-z0-9-]+$/;
+
 function invalid(option: string, value: string, shape: string): Error {
   return new Error(`${option} must be an ARN of the form ${shape}, got "${value}"`);
 }
@@ -55,6 +58,12 @@ export function assertEventBusArn(value: string): void {
 export function assertSecretArn(option: string, value: string): void {
   if (!SECRET_ARN.test(value)) {
     throw invalid(option, value, "arn:aws:secretsmanager:<region>:<account>:secret:<name>-<suffix>");
+  }
+}
+
+export function assertKmsKeyArn(option: string, value: string): void {
+  if (!KMS_KEY_ARN.test(value)) {
+    throw invalid(option, value, "arn:aws:kms:<region>:<account>:key/<key-id>");
   }
 }
 

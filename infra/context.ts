@@ -14,6 +14,7 @@ const DEPLOYMENT_OPTIONS: { readonly [K in DeploymentOption]-?: Kind } = {
   topics: "list",
   auth: "string",
   authSecretArn: "string",
+  authSecretKmsKeyArn: "string",
   rootCaSecretArn: "string",
   subnetIds: "list",
   securityGroupId: "string",

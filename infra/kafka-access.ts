@@ -81,6 +81,7 @@ export function grantKafkaAccess(
   scope: Construct,
   role: iam.IRole,
   options: Pick<ResolvedOptions, "source" | "topics" | "onFailure">,
+  secretKmsKeyArn?: string,
 ): void {
   const { source } = options;
   const statements: iam.PolicyStatement[] = [];
@@ -111,6 +112,13 @@ export function grantKafkaAccess(
     const secret = secretsmanager.Secret.fromSecretCompleteArn(scope, `KafkaSecret${index}`, arn);
     secret.grantRead(role);
   });
+  if (secretKmsKeyArn !== undefined) {
+    // https://docs.aws.amazon.com/lambda/latest/dg/with-msk-permissions.html: a secret under a customer
+    // managed key needs kms:Decrypt for the mapping to read it.
+    role.addToPrincipalPolicy(
+      new iam.PolicyStatement({ actions: ["kms:Decrypt"], resources: [secretKmsKeyArn] }),
+    );
+  }
 }
 
 /**

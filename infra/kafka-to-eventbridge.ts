@@ -120,7 +120,7 @@ export class KafkaToEventBridge extends Construct {
 
     this.grantHandlerAccess(props);
     this.deadLetterQueue.grantSendMessages(this.function);
-    grantKafkaAccess(this, this.role, options);
+    grantKafkaAccess(this, this.role, options, props.authSecretKmsKeyArn);
 
     let onFailure: lambda.IEventSourceDlq;
     switch (options.onFailure.kind) {

@@ -1,6 +1,7 @@
 import { ENV, type EnvRole, RECORD_FORMATS } from "../lambda/env-names";
 import {
   assertEventBusArn,
+  assertKmsKeyArn,
   assertRoleArn,
   assertSecretArn,
   assertTopicArn,
@@ -46,6 +47,11 @@ export interface KafkaToEventBridgeProps extends HandlerSettings {
   readonly auth?: KafkaAuth;
   /** Secrets Manager secret with the SASL credentials or the mTLS client certificate (full ARN). */
   readonly authSecretArn?: string;
+  /**
+   * Customer managed KMS key of the auth (and root CA) secrets; MSK requires one for SCRAM secrets, and
+   * the mapping then needs kms:Decrypt on it.
+   */
+  readonly authSecretKmsKeyArn?: string;
   /** Self-managed only: secret with the root CA of the brokers' TLS certificates. */
   readonly rootCaSecretArn?: string;
   /** Self-managed only: subnets from which Lambda reaches the brokers (with `securityGroupId`). */
@@ -328,6 +334,14 @@ export function resolveOptions(props: KafkaToEventBridgeProps): ResolvedOptions 
   const topics = resolveTopics(props);
   assertHandlerSettings(props);
   if (props.eventBusArn !== undefined) assertEventBusArn(props.eventBusArn);
+  if (props.authSecretKmsKeyArn !== undefined) {
+    if (props.authSecretArn === undefined && props.rootCaSecretArn === undefined) {
+      throw new Error(
+        "authSecretKmsKeyArn is set but there is no authSecretArn or rootCaSecretArn to decrypt",
+      );
+    }
+    assertKmsKeyArn("authSecretKmsKeyArn", props.authSecretKmsKeyArn);
+  }
   if (props.alarmTopicArn !== undefined) assertTopicArn("alarmTopicArn", props.alarmTopicArn);
   if (props.alarmTopicArn !== undefined && props.alarmEmail !== undefined) {
     throw new Error("Give either alarmTopicArn (an existing topic) or alarmEmail (a new topic), not both");

@@ -169,3 +169,18 @@ describe("self-managed source", () => {
     expect(statementsWith(t, "kafka-cluster:Connect")).toEqual([]);
   });
 });
+
+describe("secrets under a customer managed key", () => {
+  const key = "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab";
+
+  it("may decrypt the auth secret with that key only", () => {
+    const t = template(mskIam({ authSecretArn: SECRET_ARN, authSecretKmsKeyArn: key }));
+    expect(statementsWith(t, "kms:Decrypt")).toEqual([
+      expect.objectContaining({ Action: "kms:Decrypt", Resource: key }),
+    ]);
+  });
+
+  it("grants no KMS access without that option", () => {
+    expect(statementsWith(template(mskIam({ authSecretArn: SECRET_ARN })), "kms:Decrypt")).toEqual([]);
+  });
+});

@@ -27,6 +27,16 @@ describe("option validation", () => {
     ],
     ["a malformed secret ARN", mskIam({ authSecretArn: "my-secret" }), /authSecretArn must be an ARN/],
     ["a malformed role ARN", mskIam({ iamRoleArn: "arn:aws:iam::1:user/x" }), /iamRoleArn must be an ARN/],
+    [
+      "a malformed KMS key ARN",
+      mskIam({ authSecretArn: SECRET_ARN, authSecretKmsKeyArn: "alias/x" }),
+      /authSecretKmsKeyArn must be an ARN/,
+    ],
+    [
+      "a KMS key without a secret",
+      mskIam({ authSecretKmsKeyArn: "arn:aws:kms:us-east-1:123456789012:key/k" }),
+      /no authSecretArn/,
+    ],
     ["a malformed alarm topic ARN", mskIam({ alarmTopicArn: "ops" }), /alarmTopicArn must be an ARN/],
     ["an empty topic list", mskIam({ topics: [] }), /topics must list at least one topic/],
     ["a repeated topic", mskIam({ topics: ["a", "a"] }), /must not repeat/],
