@@ -161,8 +161,9 @@ export interface ResolvedOptions {
   readonly offsetLagAlarmThreshold: number;
 }
 
-// Kafka topic names: [a-zA-Z0-9._-], at most 249 characters (org.apache.kafka.common.internals.Topic).
-const TOPIC_NAME = /^[A-Za-z0-9._-]{1,249}$/;
+// Kafka allows [a-zA-Z0-9._-]{1,249}; Lambda's Topics pattern ^[^.]([a-zA-Z0-9\-_.]+) also wants at least two
+// characters and no leading dot: https://docs.aws.amazon.com/lambda/latest/api/API_CreateEventSourceMapping.html
+const TOPIC_NAME = /^[A-Za-z0-9_-][A-Za-z0-9._-]{1,248}$/;
 // https://docs.aws.amazon.com/lambda/latest/api/API_AmazonManagedKafkaEventSourceConfig.html
 const CONSUMER_GROUP_ID = /^[a-zA-Z0-9\-/*:_+=.@]{1,200}$/;
 const BOOTSTRAP_SERVER = /^[A-Za-z0-9.-]+:\d{1,5}$/;
@@ -271,7 +272,9 @@ function resolveTopics(props: KafkaToEventBridgeProps): ResolvedOptions["topics"
     throw new Error(`topics must not repeat, got ${topics.join(",")}`);
   for (const topic of topics) {
     if (!TOPIC_NAME.test(topic)) {
-      throw new Error(`topics must be Kafka topic names ([A-Za-z0-9._-], at most 249), got "${topic}"`);
+      throw new Error(
+        `topics must be topic names Lambda accepts ([A-Za-z0-9._-], 2 to 249, no leading dot), got "${topic}"`,
+      );
     }
   }
   const template = props.consumerGroupId;

@@ -40,7 +40,13 @@ describe("option validation", () => {
     ["a malformed alarm topic ARN", mskIam({ alarmTopicArn: "ops" }), /alarmTopicArn must be an ARN/],
     ["an empty topic list", mskIam({ topics: [] }), /topics must list at least one topic/],
     ["a repeated topic", mskIam({ topics: ["a", "a"] }), /must not repeat/],
-    ["an illegal topic name", mskIam({ topics: ["orders/eu"] }), /Kafka topic names/],
+    ["an illegal topic name", mskIam({ topics: ["orders/eu"] }), /topic names Lambda accepts/],
+    [
+      "a one-character topic name, which Lambda rejects",
+      mskIam({ topics: ["a"] }),
+      /topic names Lambda accepts/,
+    ],
+    ["a topic name with a leading dot", mskIam({ topics: [".orders"] }), /topic names Lambda accepts/],
     ["a host without port", selfManaged({ bootstrapServers: ["broker.example.com"] }), /host:port/],
     ["an empty broker list", selfManaged({ bootstrapServers: [] }), /at least one host:port/],
     ["subnets without a security group", selfManaged({ securityGroupId: undefined }), /go together/],
@@ -71,7 +77,7 @@ describe("option validation", () => {
     ],
     [
       "an illegal consumer group",
-      mskIam({ topics: ["a"], consumerGroupId: "a b" }),
+      mskIam({ topics: ["orders"], consumerGroupId: "a b" }),
       /consumerGroupId must match/,
     ],
     ["an unknown destination", mskIam({ onFailure: "sns" }), /onFailure must be sqs, s3 or kafka:<topic>/],
