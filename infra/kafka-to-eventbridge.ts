@@ -14,7 +14,7 @@ import * as sns from "aws-cdk-lib/aws-sns";
 import * as subscriptions from "aws-cdk-lib/aws-sns-subscriptions";
 import * as sqs from "aws-cdk-lib/aws-sqs";
 import { Construct } from "constructs";
-import { ENV, RECORD_FORMATS } from "../lambda/env-names";
+import { ENV, type RecordFormat } from "../lambda/env-names";
 import { grantKafkaAccess, sourceAccessConfigurations } from "./kafka-access";
 import { acknowledgeRule, acknowledgeWildcardResource } from "./nag-acknowledgments";
 import {
@@ -32,9 +32,7 @@ export const HANDLER_ENTRY = join(import.meta.dirname, "..", "lambda", "handler.
 const QUEUE_RETENTION = Duration.days(14);
 
 /** Formats decoded through a registry; without `SCHEMA_REGISTRY_URL` they go through AWS Glue (SPEC §9). */
-const REGISTRY_FORMATS: readonly string[] = RECORD_FORMATS.filter((f) =>
-  ["avro", "protobuf", "json-schema"].includes(f),
-);
+const REGISTRY_FORMATS: readonly string[] = ["avro", "protobuf", "json-schema"] satisfies RecordFormat[];
 
 /**
  * The whole deployment of SPEC §8: the function, its log group, the dead-letter and on-failure
