@@ -195,6 +195,8 @@ export class LocalEventSourceMapping {
       const producer = new Producer({
         clientId: "local-esm-on-failure",
         bootstrapBrokers: [...this.#options.brokers],
+        // Idempotent: a retried produce request must not write the failure record twice.
+        idempotent: true,
         acks: ProduceAcks.ALL,
       });
       return kafkaDestination(target.slice("kafka://".length), this.#source, producer);
@@ -337,7 +339,8 @@ export class LocalEventSourceMapping {
     }
     const event = buildEvent(this.#source, batch.records);
     const timeoutMs = this.#options.timeoutMs ?? 60_000;
-    const context = lambdaContext(this.#identity, Date.now() + timeoutMs, requestId);
+    const startedAt = Date.now();
+    const context = lambdaContext(this.#identity, startedAt + timeoutMs, requestId);
     const outcome = await invoke(
       this.#options.handler,
       event,
@@ -347,6 +350,13 @@ export class LocalEventSourceMapping {
     );
     this.stats.invocations++;
     if (this.#aborted) return;
+    this.#log("invoked", {
+      requestId,
+      records: batch.records.length,
+      partitions: Object.keys(event.records),
+      ms: Date.now() - startedAt,
+      outcome: outcome.kind === "partial" ? Object.fromEntries(outcome.failedFrom) : outcome.kind,
+    });
     if (outcome.kind === "error") this.#log("invocation failed", { requestId, ...outcome });
     const byPartition = new Map<string, BufferedRecord[]>();
     for (const r of batch.records) {

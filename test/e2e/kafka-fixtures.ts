@@ -16,7 +16,11 @@ export async function createTopics(
 
 /** Produces the messages (acks=all), in requests of at most 500 messages and about 4 MB. */
 export async function produce(bootstrap: string, messages: readonly MessageToProduce[]): Promise<void> {
-  const producer = new Producer({ clientId: "e2e-producer", bootstrapBrokers: [bootstrap] });
+  const producer = new Producer({
+    clientId: "e2e-producer",
+    bootstrapBrokers: [bootstrap],
+    idempotent: true,
+  });
   try {
     let chunk: MessageToProduce[] = [];
     let bytes = 0;
