@@ -3,7 +3,6 @@ import type { Config } from "../config";
 import { PoisonRecordError } from "../errors";
 import { renderHeaders, renderPayload } from "./decode-payload";
 import { detailTypeFor } from "./detail-type";
-import { entrySize } from "./entry-size";
 import type { KafkaRecord, RecordCoordinates, TimestampType } from "./kafka-event";
 import { formatFor } from "./record-format";
 
@@ -65,6 +64,40 @@ function poison(
   );
 }
 
+/** What every record of a topic shares under one configuration, computed once per topic. */
+interface TopicConstants {
+  readonly detailPrefix: string;
+  readonly detailType: string;
+  readonly detailTypeBytes: number;
+  /** Entry-size bytes of Source and Resources (SPEC §4), which do not depend on the record. */
+  readonly sourceAndResourceBytes: number;
+}
+
+// Keyed by the configuration object: a frozen config from `loadConfig` lives for the container.
+const topicConstantsByConfig = new WeakMap<MappingConfig, Map<string, TopicConstants>>();
+
+function topicConstants(config: MappingConfig, topic: string): TopicConstants {
+  let byTopic = topicConstantsByConfig.get(config);
+  if (byTopic === undefined) {
+    byTopic = new Map();
+    topicConstantsByConfig.set(config, byTopic);
+  }
+  let constants = byTopic.get(topic);
+  if (constants === undefined) {
+    let sourceAndResourceBytes = Buffer.byteLength(config.source, "utf8");
+    for (const resource of config.resources) sourceAndResourceBytes += Buffer.byteLength(resource, "utf8");
+    const detailType = detailTypeFor(config.detailTypes, topic);
+    constants = {
+      detailPrefix: `{"topic":${JSON.stringify(topic)},"partition":`,
+      detailType,
+      detailTypeBytes: Buffer.byteLength(detailType, "utf8"),
+      sourceAndResourceBytes,
+    };
+    byTopic.set(topic, constants);
+  }
+  return constants;
+}
+
 /**
  * Maps a Kafka record to the connector-compatible EventBridge entry (SPEC §3), or returns the
  * {@link PoisonRecordError} that says why it cannot be mapped.
@@ -74,6 +107,7 @@ export function mapRecord(config: MappingConfig, record: KafkaRecord): EventEntr
   if (!key.ok) return poison(record, "key", key.code, key.expected);
   const value = renderPayload(record.value, formatFor(config.valueFormat, record.topic));
   if (!value.ok) return poison(record, "value", value.code, value.expected);
+  const constants = topicConstants(config, record.topic);
 
   let parsed: { value: unknown } | undefined;
   const document = () => {
@@ -82,24 +116,29 @@ export function mapRecord(config: MappingConfig, record: KafkaRecord): EventEntr
   };
 
   const Detail =
-    `{"topic":${JSON.stringify(record.topic)},"partition":${record.partition},"offset":${record.offset},` +
+    `${constants.detailPrefix}${record.partition},"offset":${record.offset},` +
     `"timestamp":${record.timestamp},"timestampType":"${TIMESTAMP_TYPE_NAMES[record.timestampType]}",` +
     `"headers":${renderHeaders(record.headers)},"key":${key.json},"value":${value.json}}`;
 
   const fromValue = config.detailTypeJsonPath?.read(document());
-  const DetailType =
-    typeof fromValue === "string" && fromValue !== ""
-      ? fromValue
-      : detailTypeFor(config.detailTypes, record.topic);
-  const Time = eventTime(config, record, document);
+  const DetailType = typeof fromValue === "string" && fromValue !== "" ? fromValue : constants.detailType;
+  const Time = config.eventTime.kind === "none" ? undefined : eventTime(config, record, document);
 
   const entry: EventEntry["entry"] = {
     Source: config.source,
     DetailType,
     Detail,
-    Resources: [...config.resources],
+    Resources: config.resources.length === 0 ? [] : [...config.resources],
     EventBusName: config.eventBusArn,
-    ...(Time === undefined ? {} : { Time }),
   };
-  return { record, entry, size: entrySize(entry) };
+  if (Time !== undefined) entry.Time = Time;
+  // entrySize() of this entry, without re-measuring what is the same for every record of the topic.
+  const size =
+    constants.sourceAndResourceBytes +
+    (DetailType === constants.detailType
+      ? constants.detailTypeBytes
+      : Buffer.byteLength(DetailType, "utf8")) +
+    Buffer.byteLength(Detail, "utf8") +
+    (Time === undefined ? 0 : 14);
+  return { record, entry, size };
 }

@@ -1,0 +1,255 @@
+// `npm run bench` (or `npm run bench -- --quick` for a CI smoke run): the figures of issue 5, each next
+// to its reference measured in the same run. Prints a table; writes the same figures to bench/results.json.
+import { fork } from "node:child_process";
+import { writeFileSync } from "node:fs";
+import { loadavg } from "node:os";
+import { join } from "node:path";
+import { benchBundle } from "./bundle";
+import { nextMessage, startEndpointProcess } from "./children";
+import { BENCH_ENV, benchConversion } from "./conversion";
+import type { HandlerBatchResult, HandlerBatchSettings } from "./handler-batch";
+import { benchPacking } from "./packing";
+import { HANDLER_VALUE_BYTES } from "./payloads";
+import { costPerMillion, PRICES } from "./pricing";
+import { machine } from "./stats";
+import { benchThrottling } from "./throttling";
+
+const quick = process.argv.includes("--quick");
+const LATENCY_MS = 20;
+const BATCH: HandlerBatchSettings = { records: 10_000, valueBytes: HANDLER_VALUE_BYTES, partitions: 8 };
+const started = Date.now();
+const log = (message: string) =>
+  console.error(`[bench ${((Date.now() - started) / 1000).toFixed(0)}s] ${message}`);
+
+async function runHandler(
+  script: string,
+  endpointUrl: string,
+  settings: HandlerBatchSettings,
+  maxConcurrency: number,
+) {
+  const child = fork(script, [JSON.stringify(settings)], {
+    execArgv: [],
+    stdio: ["ignore", "ignore", "inherit", "ipc"],
+    env: {
+      ...process.env,
+      ...BENCH_ENV,
+      MAX_CONCURRENCY: String(maxConcurrency),
+      PARTIAL_BATCH_RESPONSE: "true",
+      EVENTBRIDGE_ENDPOINT_URL: endpointUrl,
+      AWS_REGION: "us-east-1",
+      AWS_ACCESS_KEY_ID: "bench",
+      AWS_SECRET_ACCESS_KEY: "bench",
+    },
+  });
+  return nextMessage<HandlerBatchResult>(child, "result");
+}
+
+const load = { before: loadavg()[0] ?? 0 };
+log("bundling the handler, timing its cold import");
+const { figure: bundleFigure, children } = await benchBundle(quick);
+log("conversion throughput");
+const conversion = benchConversion(quick);
+log("packing and billed chunks");
+const packing = benchPacking(quick);
+const batchPacking = packing.at(-1);
+if (batchPacking === undefined) throw new Error("no packing figure for the handler batch");
+
+log("10,000-record batch through the handler");
+const endpoint = await startEndpointProcess(children.endpoint, {
+  delayMs: LATENCY_MS,
+  throttle: { kind: "none" },
+});
+const concurrent = await runHandler(children.handlerBatch, endpoint.url, BATCH, 16);
+const concurrentStats = await endpoint.stats();
+await endpoint.reset();
+// MAX_CONCURRENCY=1 takes a round trip per request; --quick measures it on a fifth of the batch.
+const serialBatch = quick ? { ...BATCH, records: BATCH.records / 5 } : BATCH;
+log(`${serialBatch.records}-record batch with MAX_CONCURRENCY=1`);
+const serial = await runHandler(children.handlerBatch, endpoint.url, serialBatch, 1);
+const serialStats = await endpoint.stats();
+endpoint.close();
+const serialWallFor10k = serial.wallMs * (BATCH.records / serialBatch.records);
+const floorMs = Math.ceil(batchPacking.minimumRequests / 16) * LATENCY_MS;
+
+log("adaptive vs fixed concurrency under throttling");
+const throttling = await benchThrottling(children.endpoint, quick);
+
+const oneKb = conversion.find((figure) => figure.valueBytes === 1_000);
+const mixed = packing[0];
+const msPerRecord = concurrent.wallMs / BATCH.records;
+const cost = costPerMillion(mixed?.chunksPerRecord ?? 1, msPerRecord, BATCH.records);
+const costTypical = costPerMillion(batchPacking.chunksPerRecord, msPerRecord, BATCH.records);
+const rssLimitMB = (4 * concurrent.eventBytes) / 2 ** 20 + 100;
+
+const targets = [
+  {
+    figure: "conversion, 1 KB values",
+    value: oneKb?.ratio ?? 0,
+    target: "≥ 0.5 × JSON.parse",
+    met: (oneKb?.ratio ?? 0) >= 0.5,
+  },
+  {
+    figure: "10k batch vs latency floor",
+    value: concurrent.wallMs / floorMs,
+    target: "≤ 1.3",
+    met: concurrent.wallMs / floorMs <= 1.3,
+  },
+  {
+    figure: "10k batch speed-up vs MAX_CONCURRENCY=1",
+    value: serialWallFor10k / concurrent.wallMs,
+    target: "≥ 10",
+    met: serialWallFor10k / concurrent.wallMs >= 10,
+  },
+  ...packing.map((figure) => ({
+    figure: `requests / minimum (${figure.name})`,
+    value: figure.ratio,
+    target: "≤ 1.05",
+    met: figure.ratio <= 1.05,
+  })),
+  {
+    figure: "peak RSS (MB)",
+    value: concurrent.maxRssMB,
+    target: `≤ ${rssLimitMB.toFixed(0)} (4 × batch + 100 MB)`,
+    met: concurrent.maxRssMB <= rssLimitMB,
+  },
+  {
+    figure: "bundle (KB)",
+    value: bundleFigure.bytes / 1024,
+    target: "≤ 1024",
+    met: bundleFigure.bytes <= 1_048_576,
+  },
+  {
+    figure: "cold import (ms)",
+    value: bundleFigure.coldImportMs,
+    target: "≤ 300",
+    met: bundleFigure.coldImportMs <= 300,
+  },
+];
+
+const results = {
+  date: new Date().toISOString(),
+  command: `npm run bench${quick ? " -- --quick" : ""}`,
+  machine: { ...machine(), loadAverage1m: { before: load.before, after: loadavg()[0] ?? 0 } },
+  conversion,
+  handlerBatch: {
+    latencyMs: LATENCY_MS,
+    eventBytes: concurrent.eventBytes,
+    records: BATCH.records,
+    minimumRequests: batchPacking.minimumRequests,
+    latencyFloorMs: floorMs,
+    maxConcurrency16: {
+      ...concurrent,
+      requests: concurrentStats.calls,
+      maxInFlight: concurrentStats.maxInFlight,
+    },
+    maxConcurrency1: {
+      ...serial,
+      records: serialBatch.records,
+      requests: serialStats.calls,
+      wallMsFor10k: serialWallFor10k,
+    },
+  },
+  packing,
+  throttling,
+  bundle: bundleFigure,
+  cost: { prices: PRICES, mixed: cost, typical: costTypical },
+  targets,
+  durationSeconds: (Date.now() - started) / 1000,
+};
+writeFileSync(join(import.meta.dirname, "results.json"), `${JSON.stringify(results, null, 2)}\n`);
+
+const f = (value: number, digits = 0) =>
+  value.toLocaleString("en-US", { maximumFractionDigits: digits, minimumFractionDigits: digits });
+const m = results.machine;
+console.log(
+  `\nkafka-eventbridge-lambda benchmark — ${results.date} — ${m.cpu}, ${m.cores} cores, Node.js ${m.node}, load ${f(load.before, 1)}\n`,
+);
+console.log("1. Conversion (decode + map + pack) next to JSON.parse of the same values (median)");
+console.table(
+  conversion.map((c) => ({
+    value: `${f(c.valueBytes)} B`,
+    "records/s": f(c.convert.recordsPerSecond),
+    "MB/s": f(c.convert.megabytesPerSecond, 1),
+    "JSON.parse records/s": f(c.jsonParse.recordsPerSecond),
+    "JSON.parse MB/s": f(c.jsonParse.megabytesPerSecond, 1),
+    ratio: c.ratio,
+  })),
+);
+console.log(
+  `2. ${f(BATCH.records)} records (${f(concurrent.eventBytes / 2 ** 20, 1)} MiB event) through the handler, endpoint answering after ${LATENCY_MS} ms`,
+);
+console.table([
+  {
+    run: "MAX_CONCURRENCY=16",
+    "wall ms": f(concurrent.wallMs),
+    "CPU ms": f(concurrent.cpuMs),
+    requests: concurrentStats.calls,
+    "floor ms": floorMs,
+    "× floor": f(concurrent.wallMs / floorMs, 2),
+  },
+  {
+    run: `MAX_CONCURRENCY=1${quick ? ` (${serialBatch.records} records, scaled)` : ""}`,
+    "wall ms": f(serialWallFor10k),
+    "CPU ms": f(serial.cpuMs * (BATCH.records / serialBatch.records)),
+    requests: serialStats.calls,
+    "floor ms": batchPacking.minimumRequests * LATENCY_MS,
+    "× floor": f(serialWallFor10k / (batchPacking.minimumRequests * LATENCY_MS), 2),
+  },
+]);
+console.log("3–4. Requests next to the minimum, billed 64 KB chunks per record");
+console.table(
+  packing.map((p) => ({
+    mix: p.name,
+    records: p.records,
+    MB: f(p.entryBytes / 1e6, 1),
+    requests: p.requests,
+    minimum: p.minimumRequests,
+    "in arrival order": p.inOrderRequests,
+    ratio: p.ratio,
+    "chunks/record": p.chunksPerRecord,
+  })),
+);
+console.log(`Cost per million records (list prices of ${PRICES.checkedOn}), mix "${mixed?.name}"`);
+console.table([
+  ...cost,
+  ...costTypical.map((row) => ({ ...row, path: `${row.path}, ${HANDLER_VALUE_BYTES} B values` })),
+]);
+console.log("5. Memory, bundle, cold start");
+console.table([
+  {
+    figure: "peak RSS, 10k batch (MB)",
+    value: f(concurrent.maxRssMB),
+    reference: `${f(rssLimitMB)} (4 × batch + 100 MB)`,
+  },
+  { figure: "RSS before the invocation (MB)", value: f(concurrent.rssBeforeMB), reference: "" },
+  { figure: "bundle, SDK included (KB)", value: f(bundleFigure.bytes / 1024), reference: "1,024" },
+  {
+    figure: "bundle, @aws-sdk/* external (KB)",
+    value: f(bundleFigure.bytesWithoutSdk / 1024),
+    reference: "",
+  },
+  { figure: "cold import (ms, median)", value: f(bundleFigure.coldImportMs), reference: "300" },
+  { figure: "fresh node process + import (ms)", value: f(bundleFigure.coldProcessMs), reference: "" },
+]);
+console.log(`6. Adaptive vs fixed concurrency (MAX_CONCURRENCY=16, RETRIES_MAX=2, ${LATENCY_MS} ms latency)`);
+console.table(
+  throttling.map((t) => ({
+    scenario: t.scenario,
+    policy: t.policy,
+    "wall ms": f(t.wallMs),
+    requests: t.requests,
+    throttled: t.throttledEntries,
+    delivered: t.delivered,
+    failed: t.failed,
+  })),
+);
+console.log("Targets (issue 5)");
+console.table(
+  targets.map((t) => ({
+    figure: t.figure,
+    value: f(t.value, 2),
+    target: t.target,
+    met: t.met ? "yes" : "NO",
+  })),
+);
+console.log(`Figures written to bench/results.json (${f(results.durationSeconds)} s).`);

@@ -1,0 +1,90 @@
+import { eventBridgeClient, eventBridgePublisher } from "../lambda/adapters/eventbridge-publisher";
+import { loadConfig } from "../lambda/config";
+import { AdaptiveLimit } from "../lambda/core/adaptive-limit";
+import { type EventEntry, mapRecord } from "../lambda/core/map-entry";
+import { deliverEntries } from "../lambda/delivery/deliver-entries";
+import { startEndpointProcess } from "./children";
+import { BENCH_ENV } from "./conversion";
+import type { Throttle } from "./endpoint-process";
+import { HANDLER_VALUE_BYTES, jsonRecords } from "./payloads";
+
+export interface ThrottlingRun {
+  readonly scenario: string;
+  readonly policy: "adaptive" | "fixed";
+  readonly wallMs: number;
+  readonly requests: number;
+  readonly throttledEntries: number;
+  readonly delivered: number;
+  readonly failed: number;
+  readonly maxInFlight: number;
+}
+
+/**
+ * Fixed concurrency for comparison: the same delivery code with the limit's cuts disabled, so only the
+ * policy differs. Patches the prototype for the duration of `run` (this process only, no product option).
+ */
+async function withFixedLimit<T>(run: () => Promise<T>): Promise<T> {
+  const original = AdaptiveLimit.prototype.onThrottled;
+  AdaptiveLimit.prototype.onThrottled = () => undefined;
+  try {
+    return await run();
+  } finally {
+    AdaptiveLimit.prototype.onThrottled = original;
+  }
+}
+
+/**
+ * `deliverEntries` with the real EventBridge publisher against the endpoint in a child process that
+ * answers after `delayMs` and throttles entries: adaptive concurrency next to fixed, same everything else.
+ */
+export async function benchThrottling(script: string, quick: boolean): Promise<ThrottlingRun[]> {
+  const config = loadConfig({ ...BENCH_ENV, AWS_REGION: "us-east-1" });
+  const count = quick ? 3_000 : 10_000;
+  const entries = jsonRecords(count, HANDLER_VALUE_BYTES, 8).map(
+    (record) => mapRecord(config, record) as EventEntry,
+  );
+  const scenarios: { name: string; throttle: Throttle }[] = [
+    { name: "30% of entries throttled at random", throttle: { kind: "random", share: 0.3 } },
+    // 16 requests of 10 entries per 20 ms offer about 8,000 entries/s: a 5,000/s quota throttles ~40%.
+    {
+      name: "quota 5,000 entries/s (token bucket)",
+      throttle: { kind: "quota", entriesPerSecond: 5_000, burst: 500 },
+    },
+  ];
+  const runs: ThrottlingRun[] = [];
+  for (const scenario of scenarios) {
+    const endpoint = await startEndpointProcess(script, { delayMs: 20, throttle: scenario.throttle });
+    try {
+      process.env.AWS_ACCESS_KEY_ID = "bench";
+      process.env.AWS_SECRET_ACCESS_KEY = "bench";
+      const client = eventBridgeClient({ ...config, eventBridgeEndpointUrl: endpoint.url });
+      const publisher = eventBridgePublisher(client, undefined);
+      const options = { ...config, deadline: { remainingMs: () => 600_000 } };
+      // Warm-up: open the connections and compile the code paths.
+      await deliverEntries(entries.slice(0, 200), publisher, options);
+      for (const policy of ["adaptive", "fixed"] as const) {
+        await endpoint.reset();
+        const start = performance.now();
+        const deliver = () => deliverEntries(entries, publisher, options);
+        const report = await (policy === "fixed" ? withFixedLimit(deliver) : deliver());
+        const wallMs = performance.now() - start;
+        const stats = await endpoint.stats();
+        const kinds = [...report.outcomes.values()].map((outcome) => outcome.kind);
+        runs.push({
+          scenario: scenario.name,
+          policy,
+          wallMs,
+          requests: report.requests,
+          throttledEntries: report.throttledEntries,
+          delivered: kinds.filter((kind) => kind === "delivered").length,
+          failed: kinds.filter((kind) => kind === "failed").length,
+          maxInFlight: stats.maxInFlight,
+        });
+      }
+      client.destroy();
+    } finally {
+      endpoint.close();
+    }
+  }
+  return runs;
+}
