@@ -29,6 +29,8 @@ export const DEFAULT_BATCHING_WINDOW_MS = 500;
 /** With an on-failure destination and infinite retries, Lambda caps retries at 10. https://docs.aws.amazon.com/lambda/latest/dg/kafka-on-failure-destination.html */
 const RETRIES_WITH_DESTINATION = 10;
 const OFFSET_OUT_OF_RANGE = 1;
+/** A destination send that takes longer counts as failed (and is retried): stop() must not hang on it. */
+const DESTINATION_TIMEOUT_MS = 15_000;
 
 export interface LocalEsmOptions {
   readonly brokers: readonly string[];
@@ -415,7 +417,11 @@ export class LocalEventSourceMapping {
       return;
     }
     try {
-      await destination.send(failed);
+      await withTimeout(
+        destination.send(failed),
+        DESTINATION_TIMEOUT_MS,
+        `${destination.description} did not answer`,
+      );
     } catch (error) {
       this.#log("on-failure destination send failed, will retry", { error: String(error) });
       for (const r of failed.records) {
@@ -557,6 +563,14 @@ export class LocalEventSourceMapping {
     }
     return handled;
   }
+}
+
+function withTimeout<T>(promise: Promise<T>, ms: number, message: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${message} within ${ms} ms`)), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
 
 function failedOffset(
