@@ -13,12 +13,17 @@ export const logger = new Logger({ serviceName: SERVICE_NAME });
 export const metrics = new Metrics({ namespace: "KafkaEventBridge", serviceName: SERVICE_NAME });
 
 /**
- * Logs what became of the batch, a line per record that did not get delivered (with its coordinates,
- * never its contents unless `LOG_RECORD_PAYLOADS` allows it), and emits the batch's metrics (SPEC §7).
+ * Logs what became of the batch: a line per dead-lettered record and per partition's run of failed
+ * records (coordinates and error, never contents unless `LOG_RECORD_PAYLOADS` allows it), and emits
+ * the batch's metrics (SPEC §7).
  */
 export function reportBatch(result: BatchResult, config: Config, now: number = Date.now()): void {
   let deadLettered = 0;
-  let failedCount = 0;
+  // Failures come in runs (a throttled partition, a denied bus): one line per partition and error code.
+  const failures = new Map<
+    string,
+    { topic: string; partition: number; offsets: number[]; errorCode: string; error: string }
+  >();
   for (const [record, outcome] of result.outcomes) {
     const coordinates = { topic: record.topic, partition: record.partition, offset: record.offset };
     if (outcome.kind === "deadLettered") {
@@ -29,15 +34,31 @@ export function reportBatch(result: BatchResult, config: Config, now: number = D
         error: outcome.error.message,
       });
     } else if (outcome.kind === "failed") {
-      failedCount += 1;
-      logger.warn("record reported failed", {
+      const key = `${record.topic}\u0000${record.partition}\u0000${outcome.code}`;
+      const run = failures.get(key) ?? {
         ...coordinates,
+        offsets: [],
         errorCode: outcome.code,
         error: outcome.message,
-      });
+      };
+      run.offsets.push(record.offset);
+      failures.set(key, run);
     } else if (config.logRecordPayloads) {
       logger.debug("record", { ...coordinates, key: record.key, value: record.value, outcome: outcome.kind });
     }
+  }
+  let failedCount = 0;
+  for (const { topic, partition, offsets, errorCode, error } of failures.values()) {
+    failedCount += offsets.length;
+    logger.warn("records reported failed", {
+      topic,
+      partition,
+      offset: Math.min(...offsets),
+      lastOffset: Math.max(...offsets),
+      count: offsets.length,
+      errorCode,
+      error,
+    });
   }
   let bytes = 0;
   let chunks = 0;

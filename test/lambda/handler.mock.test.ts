@@ -43,10 +43,10 @@ describe("handler with mocked SDK clients", () => {
     const handler = await loadHandler(env);
     await handler(kafkaEvent(manyRecords(35, { partitions: 4 })));
     const calls = eventBridge.commandCalls(PutEventsCommand);
-    expect(
-      calls.map((call) => call.args[0].input.Entries?.length).sort((a, b) => (b ?? 0) - (a ?? 0)),
-    ).toEqual([10, 10, 10, 5]);
+    expect(calls).toHaveLength(4);
+    expect(calls.reduce((sum, call) => sum + (call.args[0].input.Entries?.length ?? 0), 0)).toBe(35);
     for (const call of calls) {
+      expect(call.args[0].input.Entries?.length).toBeLessThanOrEqual(10);
       for (const entry of call.args[0].input.Entries ?? []) {
         expect(entry.EventBusName).toBe(env.EVENT_BUS_ARN);
         expect(entry.Source).toBe("kafka-connect.mocked");

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { type LocalAwsEndpoint, startLocalAwsEndpoint } from "../../scripts/local-aws/local-aws-endpoint";
-import { kafkaEvent, kafkaRecord } from "../support/kafka-records";
+import { kafkaEvent, kafkaRecord, manyRecords } from "../support/kafka-records";
 import { loadHandler } from "../support/load-handler";
 
 // What the function writes to its logs and metrics (SPEC §6, §7), read from the console it writes to.
@@ -67,6 +67,34 @@ describe("telemetry", () => {
   it("logs keys and values at DEBUG with LOG_RECORD_PAYLOADS=true", async () => {
     const text = await run({ LOG_LEVEL: "DEBUG", LOG_RECORD_PAYLOADS: "true" });
     expect(text).toContain(Buffer.from(SECRET_KEY).toString("base64"));
+  });
+
+  it("logs a run of failed records as one line per partition and error code", async () => {
+    aws.behaviour.putEvents = () => ({ status: 400, errorType: "AccessDeniedException", message: "denied" });
+    const handler = await loadHandler({
+      CONNECTOR_ID: "telemetry",
+      EVENT_BUS_ARN: "arn:aws:events:us-east-1:123456789012:event-bus/t",
+      EVENTBRIDGE_ENDPOINT_URL: aws.url,
+      PARTIAL_BATCH_RESPONSE: "true",
+      POWERTOOLS_DEV: "true",
+      POWERTOOLS_LOG_LEVEL: "",
+      LOG_LEVEL: "INFO",
+    });
+    await handler(kafkaEvent(manyRecords(200, { partitions: 2 })));
+    const failedLines = lines.filter((line) => line.includes("records reported failed"));
+    expect(failedLines).toHaveLength(2);
+    expect(failedLines.map((line) => JSON.parse(line))).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({
+          partition: 0,
+          offset: 0,
+          lastOffset: 99,
+          count: 100,
+          errorCode: "AccessDeniedException",
+        }),
+        expect.objectContaining({ partition: 1, offset: 0, lastOffset: 99, count: 100 }),
+      ]),
+    );
   });
 
   it("emits EMF metrics for received, delivered and dead-lettered records", async () => {

@@ -35,7 +35,8 @@ describe("sqsDeadLetters", () => {
     );
     expect(results.every((result) => result.sent)).toBe(true);
     const sizes = sqs.commandCalls(SendMessageBatchCommand).map((call) => call.args[0].input.Entries?.length);
-    expect(sizes.sort((a, b) => (b ?? 0) - (a ?? 0))).toEqual([10, 10, 3]);
+    expect(sizes).toHaveLength(3);
+    expect(Math.max(...sizes.map((size) => size ?? 0))).toBeLessThanOrEqual(10);
   });
 
   it("keeps each SendMessageBatch within 1 MiB in total", async () => {

@@ -36,7 +36,8 @@ describe("deliverEntries", () => {
   it("sends 25 small entries in 3 requests and delivers each once", async () => {
     const bench = scriptedPublisher((sent) => sent.map(ok));
     const report = await deliverEntries(entries(25), bench.publisher, options);
-    expect(bench.calls.map((call) => call.entries.length).sort((a, b) => b - a)).toEqual([10, 10, 5]);
+    expect(bench.calls).toHaveLength(3);
+    expect(Math.max(...bench.calls.map((call) => call.entries.length))).toBeLessThanOrEqual(10);
     expect(kinds(report)).toEqual({ delivered: 25 });
     expect(new Set(bench.accepted.map(offsetOf)).size).toBe(25);
   });
