@@ -3,7 +3,7 @@
 // driven over IPC: "stats" answers the counters, "reset" clears them.
 import { randomUUID } from "node:crypto";
 import { type EntryReply, startLocalAwsEndpoint } from "../scripts/local-aws/local-aws-endpoint";
-import { seededRandom } from "./stats";
+import { seededRandom } from "../test/support/seeded-random";
 
 export type Throttle =
   | { readonly kind: "none" }

@@ -2,9 +2,9 @@ import { loadConfig } from "../lambda/config";
 import { billedChunks } from "../lambda/core/entry-size";
 import { type EventEntry, mapRecord } from "../lambda/core/map-entry";
 import { PUT_EVENTS_MAX_ENTRIES, packRequests } from "../lambda/core/pack-requests";
+import { seededRandom } from "../test/support/seeded-random";
 import { BENCH_ENV } from "./conversion";
 import { HANDLER_VALUE_BYTES, jsonRecords } from "./payloads";
-import { seededRandom } from "./stats";
 
 export interface PackingFigure {
   readonly name: string;

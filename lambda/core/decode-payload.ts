@@ -97,6 +97,16 @@ function scanNumber(text: string, from: number): number {
   return i;
 }
 
+/** Index after an object member's `"name":` and the whitespace that follows, or -1. */
+function scanMemberName(text: string, from: number): number {
+  if (text.charCodeAt(from) !== 0x22) return -1;
+  let i = scanString(text, from);
+  if (i < 0) return -1;
+  i = skipWhitespace(text, i);
+  if (text.charCodeAt(i) !== 0x3a) return -1;
+  return skipWhitespace(text, i + 1);
+}
+
 /**
  * Whether `text` is one JSON value (RFC 8259) with optional whitespace around it: exactly what
  * `JSON.parse` accepts. A scan without allocation, about 1.5–2× faster than `JSON.parse`, which builds
@@ -113,12 +123,8 @@ function isJson(text: string): boolean {
       i = skipWhitespace(text, i + 1);
       if (text.charCodeAt(i) === 0x7d) i += 1;
       else {
-        if (text.charCodeAt(i) !== 0x22) return false;
-        i = scanString(text, i);
+        i = scanMemberName(text, i);
         if (i < 0) return false;
-        i = skipWhitespace(text, i);
-        if (text.charCodeAt(i) !== 0x3a) return false;
-        i = skipWhitespace(text, i + 1);
         stack.push(OBJECT);
         continue;
       }
@@ -145,12 +151,8 @@ function isJson(text: string): boolean {
       if (next === 0x2c) {
         i = skipWhitespace(text, i + 1);
         if (container === OBJECT) {
-          if (text.charCodeAt(i) !== 0x22) return false;
-          i = scanString(text, i);
+          i = scanMemberName(text, i);
           if (i < 0) return false;
-          i = skipWhitespace(text, i);
-          if (text.charCodeAt(i) !== 0x3a) return false;
-          i = skipWhitespace(text, i + 1);
         }
         continue value;
       }

@@ -4,6 +4,7 @@ import { mockClient } from "aws-sdk-client-mock";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { kafkaEvent, kafkaRecord, manyRecords } from "../support/kafka-records";
 import { loadHandler } from "../support/load-handler";
+import { allSent } from "../support/sqs-answers";
 
 // The handler with the SDK clients mocked at the command level: what the function asks of AWS.
 
@@ -27,14 +28,7 @@ beforeEach(() => {
   eventBridge.reset();
   sqs.reset();
   eventBridge.on(PutEventsCommand).callsFake((input) => accepted(input.Entries));
-  sqs.on(SendMessageBatchCommand).callsFake((input) => ({
-    Successful: input.Entries.map((entry: { Id: string }) => ({
-      Id: entry.Id,
-      MessageId: "m",
-      MD5OfMessageBody: "x",
-    })),
-    Failed: [],
-  }));
+  sqs.on(SendMessageBatchCommand).callsFake(allSent);
 });
 afterEach(() => vi.unstubAllEnvs());
 

@@ -8,18 +8,7 @@ import { RequestFailedError } from "../../lambda/errors";
 import { processBatch } from "../../lambda/process-batch";
 import { kafkaEvent, kafkaRecord } from "../support/kafka-records";
 import { scriptedPublisher } from "../support/scripted-publisher";
-
-/** A small deterministic PRNG (mulberry32) so fast-check can shrink and replay the fakes' choices. */
-function prng(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
+import { seededRandom } from "../support/seeded-random";
 
 const recordSpec = fc.record({
   topic: fc.constantFrom("orders", "order-events", "a-b-c"),
@@ -38,7 +27,7 @@ describe("processBatch: nothing is lost", () => {
         fc.integer(),
         fc.boolean(),
         async (specs, seed, withDlq) => {
-          const random = prng(seed);
+          const random = seededRandom(seed);
           const nextOffset = new Map<string, number>();
           const records: KafkaRecord[] = specs.map(({ topic, partition, kind }) => {
             const offset = nextOffset.get(`${topic}-${partition}`) ?? 0;

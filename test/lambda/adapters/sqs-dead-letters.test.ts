@@ -5,6 +5,7 @@ import { sqsClient, sqsDeadLetters } from "../../../lambda/adapters/sqs-dead-let
 import { deadLetterMessage } from "../../../lambda/core/dead-letter-message";
 import { PoisonRecordError } from "../../../lambda/errors";
 import { kafkaRecord } from "../../support/kafka-records";
+import { allSent } from "../../support/sqs-answers";
 
 const sqs = mockClient(SQSClient);
 const QUEUE = "https://sqs.eu-central-1.amazonaws.com/123456789012/dlq";
@@ -17,14 +18,7 @@ function message(offset: number, valueBytes = 10) {
 
 beforeEach(() => {
   sqs.reset();
-  sqs.on(SendMessageBatchCommand).callsFake((input) => ({
-    Successful: input.Entries.map((entry: { Id: string }) => ({
-      Id: entry.Id,
-      MessageId: "m",
-      MD5OfMessageBody: "x",
-    })),
-    Failed: [],
-  }));
+  sqs.on(SendMessageBatchCommand).callsFake(allSent);
 });
 
 describe("sqsDeadLetters", () => {
