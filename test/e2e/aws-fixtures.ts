@@ -115,38 +115,45 @@ export async function drainQueue<T = Record<string, unknown>>(
 
 /** Keeps receiving and deleting from queues while a run is in progress (moto's SQS slows as a queue grows). */
 export interface QueueDrainer {
-  /** Waits until no queue got anything new for `idleMs` (at most `timeoutMs`), stops, returns the bodies per queue URL. */
-  finish(options?: { idleMs?: number; timeoutMs?: number }): Promise<Map<string, unknown[]>>;
+  /**
+   * Lets the run's last messages arrive (`settleMs`), then drains until every queue answered empty
+   * (at most `timeoutMs`), stops and returns the bodies per queue URL.
+   */
+  finish(options?: { settleMs?: number; timeoutMs?: number }): Promise<Map<string, unknown[]>>;
 }
 
 export function drainContinuously(sqs: SQSClient, queueUrls: readonly string[]): QueueDrainer {
   const bodies = new Map<string, unknown[]>(queueUrls.map((url) => [url, []]));
-  let lastNew = Date.now();
   let stopping = false;
+  let deadline = Number.POSITIVE_INFINITY;
   const loops = queueUrls.map(async (url) => {
-    while (!stopping) {
-      const { Messages = [] } = await sqs.send(
-        new ReceiveMessageCommand({ QueueUrl: url, MaxNumberOfMessages: 10, WaitTimeSeconds: 0 }),
-      );
-      if (Messages.length === 0) {
-        await new Promise((r) => setTimeout(r, 150));
-        continue;
+    while (Date.now() < deadline) {
+      try {
+        const { Messages = [] } = await sqs.send(
+          new ReceiveMessageCommand({ QueueUrl: url, MaxNumberOfMessages: 10, WaitTimeSeconds: 0 }),
+        );
+        if (Messages.length === 0) {
+          if (stopping) return;
+          await new Promise((r) => setTimeout(r, 150));
+          continue;
+        }
+        for (const m of Messages) bodies.get(url)?.push(JSON.parse(m.Body as string));
+        await sqs.send(
+          new DeleteMessageBatchCommand({
+            QueueUrl: url,
+            Entries: Messages.map((m, i) => ({ Id: String(i), ReceiptHandle: m.ReceiptHandle as string })),
+          }),
+        );
+      } catch {
+        // A failed receive or delete is retried; a message not deleted comes back after its visibility timeout.
+        await new Promise((r) => setTimeout(r, 200));
       }
-      lastNew = Date.now();
-      for (const m of Messages) bodies.get(url)?.push(JSON.parse(m.Body as string));
-      await sqs.send(
-        new DeleteMessageBatchCommand({
-          QueueUrl: url,
-          Entries: Messages.map((m, i) => ({ Id: String(i), ReceiptHandle: m.ReceiptHandle as string })),
-        }),
-      );
     }
   });
   return {
-    async finish({ idleMs = 2_000, timeoutMs = 60_000 } = {}) {
-      const deadline = Date.now() + timeoutMs;
-      while (Date.now() - lastNew < idleMs && Date.now() < deadline)
-        await new Promise((r) => setTimeout(r, 100));
+    async finish({ settleMs = 1_000, timeoutMs = 120_000 } = {}) {
+      await new Promise((r) => setTimeout(r, settleMs));
+      deadline = Date.now() + timeoutMs;
       stopping = true;
       await Promise.all(loops);
       return bodies;

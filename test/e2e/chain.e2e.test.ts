@@ -4,15 +4,9 @@ import type { KafkaEvent } from "../../lambda/core/kafka-event";
 import type { LambdaHandler } from "../../scripts/local-esm/invocation";
 import { LocalEventSourceMapping } from "../../scripts/local-esm/local-esm";
 import { type Bench, createBench, drainQueue } from "./aws-fixtures";
-import {
-  account,
-  type DeliveredEvent,
-  handlerEnv,
-  loadHandler,
-  missingAndDuplicates,
-  watchQueues,
-} from "./chain";
+import { account, type DeliveredEvent, handlerEnv, missingAndDuplicates, watchQueues } from "./chain";
 import { committedOffsets, createTopics, produce, waitFor } from "./kafka-fixtures";
+import { loadHandler } from "./load-handler";
 
 const bootstrap = inject("kafkaBootstrap");
 const moto = inject("motoEndpoint");

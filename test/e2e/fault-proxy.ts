@@ -12,11 +12,11 @@ export type FaultMode =
   | { readonly kind: "none" }
   /** Answers 200 with per-entry `ThrottlingException` for about `fraction` of a PutEvents request's entries. */
   | { readonly kind: "throttle-entries"; readonly fraction: number }
-  /** Answers `status` (500 or 503) to about `fraction` of the requests, without forwarding them. */
+  /** Answers `status` (500 or 503) to every (1/`fraction`)-th request, without forwarding it. */
   | { readonly kind: "http-error"; readonly status: 500 | 503; readonly fraction: number }
   /** Delays every request by `ms` before forwarding it. */
   | { readonly kind: "latency"; readonly ms: number }
-  /** Closes the connection without an answer for about `fraction` of the requests. */
+  /** Closes the connection without an answer on every (1/`fraction`)-th request. */
   | { readonly kind: "drop"; readonly fraction: number };
 
 export interface FaultCounters {
@@ -106,6 +106,9 @@ export async function startFaultProxy(
   const target = new URL(upstreamUrl);
   const random = prng(options.seed ?? 42);
   let mode: FaultMode = { kind: "none" };
+  let faultable = 0;
+  // Request-level faults hit every n-th request, so even a short run sees them.
+  const hit = (fraction: number) => fraction > 0 && faultable % Math.max(1, Math.round(1 / fraction)) === 0;
   const counters: FaultCounters = {
     requests: 0,
     putEventsRequests: 0,
@@ -120,19 +123,20 @@ export async function startFaultProxy(
     const isPutEvents = req.headers["x-amz-target"] === PUT_EVENTS_TARGET;
     if (isPutEvents) counters.putEventsRequests++;
     const current = isPutEvents || options.allRequests ? mode : ({ kind: "none" } as const);
+    if (current.kind !== "none") faultable++;
     switch (current.kind) {
       case "latency":
         await new Promise((r) => setTimeout(r, current.ms));
         break;
       case "drop":
-        if (random() < current.fraction) {
+        if (hit(current.fraction)) {
           counters.dropped++;
           req.socket.destroy();
           return;
         }
         break;
       case "http-error":
-        if (random() < current.fraction) {
+        if (hit(current.fraction)) {
           counters.httpErrors++;
           const type = current.status === 503 ? "ServiceUnavailableException" : "InternalException";
           reply(

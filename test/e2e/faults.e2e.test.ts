@@ -2,8 +2,9 @@ import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import type { LambdaHandler } from "../../scripts/local-esm/invocation";
 import { type Bench, createBench } from "./aws-fixtures";
-import { handlerEnv, loadHandler } from "./chain";
+import { handlerEnv } from "./chain";
 import { type FaultMode, type FaultProxy, startFaultProxy } from "./fault-proxy";
+import { loadHandler } from "./load-handler";
 import { runChain } from "./throughput";
 
 const bootstrap = inject("kafkaBootstrap");
@@ -58,6 +59,9 @@ describe("under faults between the handler and EventBridge, every record ends so
       expect(result.committed).toBe(true);
       expect(result.missing).toEqual([]);
       expect(result.deadLettered).toBe(6);
+      if (mode.kind === "http-error") expect(injected.httpErrors).toBeGreaterThan(0);
+      if (mode.kind === "drop") expect(injected.dropped).toBeGreaterThan(0);
+      if (mode.kind === "throttle-entries") expect(injected.throttledEntries).toBeGreaterThan(0);
       // The SQS on-failure record names offset ranges, which may span dead-lettered records too.
       if (mode.kind === "throttle-entries" && mode.fraction === 1)
         expect(result.toOnFailure).toBeGreaterThanOrEqual(144);
