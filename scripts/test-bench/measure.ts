@@ -23,7 +23,7 @@ Object.assign(process.env, {
 const [kafka, moto] = await Promise.all([startKafka(), startMoto()]);
 try {
   const id = `measure-${randomUUID().slice(0, 8)}`;
-  const bench = await createBench(moto.endpoint, id, id);
+  const bench = await createBench(moto.endpoint, id, id, { readmeRule: false });
   const proxy = await startFaultProxy(moto.endpoint);
   Object.assign(process.env, handlerEnv(bench, id, proxy.url, moto.endpoint, { RETRY_DELAY_MS: "50" }));
   const { handler } = (await import("../../lambda/handler")) as unknown as { handler: LambdaHandler };
@@ -43,7 +43,7 @@ try {
     });
     console.log(
       `${name}: ${r.records} records in ${r.seconds.toFixed(1)} s = ${r.recordsPerSecond} records/s ` +
-        `(${r.invocations} invocations, ${r.duplicates} duplicates, ${r.missing.length} missing)`,
+        `(${r.invocations} invocations, ${r.delivered} delivered, ${r.duplicates} duplicates, ${r.missing.length} missing, committed: ${r.committed})`,
     );
   }
   await proxy.close();

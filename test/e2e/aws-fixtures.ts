@@ -33,7 +33,12 @@ export interface Bench {
  * A bus with the README rule and a catch-all rule, each targeting its own queue, plus a dead-letter
  * queue and an on-failure queue; names are prefixed by `name` so tests sharing moto do not meet.
  */
-export async function createBench(endpoint: string, name: string, connectorId: string): Promise<Bench> {
+export async function createBench(
+  endpoint: string,
+  name: string,
+  connectorId: string,
+  options: { readmeRule?: boolean } = {},
+): Promise<Bench> {
   const events = new EventBridgeClient({ endpoint });
   const sqs = new SQSClient({ endpoint });
   const queue = async (suffix: string) => {
@@ -51,7 +56,9 @@ export async function createBench(endpoint: string, name: string, connectorId: s
   ]);
   const { EventBusArn } = await events.send(new CreateEventBusCommand({ Name: `${name}-bus` }));
   const rules = [
-    { rule: "readme", pattern: readmeRulePattern(connectorId), target: readme.arn },
+    ...(options.readmeRule === false
+      ? []
+      : [{ rule: "readme", pattern: readmeRulePattern(connectorId) as object, target: readme.arn }]),
     { rule: "catch-all", pattern: { source: [{ prefix: "" }] }, target: catchAll.arn },
   ];
   for (const { rule, pattern, target } of rules) {
@@ -126,7 +133,8 @@ export function drainContinuously(sqs: SQSClient, queueUrls: readonly string[]):
   const bodies = new Map<string, unknown[]>(queueUrls.map((url) => [url, []]));
   let stopping = false;
   let deadline = Number.POSITIVE_INFINITY;
-  const loops = queueUrls.map(async (url) => {
+  // Two receivers per queue: moto answers slowly while it is busy delivering events.
+  const loops = [...queueUrls, ...queueUrls].map(async (url) => {
     while (Date.now() < deadline) {
       try {
         const { Messages = [] } = await sqs.send(
@@ -151,7 +159,7 @@ export function drainContinuously(sqs: SQSClient, queueUrls: readonly string[]):
     }
   });
   return {
-    async finish({ settleMs = 1_000, timeoutMs = 120_000 } = {}) {
+    async finish({ settleMs = 1_000, timeoutMs = 300_000 } = {}) {
       await new Promise((r) => setTimeout(r, settleMs));
       deadline = Date.now() + timeoutMs;
       stopping = true;

@@ -17,7 +17,7 @@ describe("throughput of the whole chain (Kafka → local ESM → handler → mot
   let handler: LambdaHandler;
 
   beforeAll(async () => {
-    bench = await createBench(moto, `tput-${id}`, `tput-${id}`);
+    bench = await createBench(moto, `tput-${id}`, `tput-${id}`, { readmeRule: false });
     proxy = await startFaultProxy(moto);
     handler = await loadHandler(handlerEnv(bench, `tput-${id}`, proxy.url, moto, { RETRY_DELAY_MS: "50" }));
   });
