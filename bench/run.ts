@@ -59,9 +59,17 @@ const endpoint = await startEndpointProcess(children.endpoint, {
   delayMs: LATENCY_MS,
   throttle: { kind: "none" },
 });
-const concurrent = await runHandler(children.handlerBatch, endpoint.url, BATCH, 16);
-const concurrentStats = await endpoint.stats();
-await endpoint.reset();
+// The batch is CPU-bound on a 2-core machine shared with the endpoint process: the median of three
+// runs (each in a fresh process) keeps one unlucky scheduling slice from deciding the figure.
+const concurrentRuns: { result: HandlerBatchResult; stats: Awaited<ReturnType<typeof endpoint.stats>> }[] =
+  [];
+for (let run = 0; run < 3; run += 1) {
+  const result = await runHandler(children.handlerBatch, endpoint.url, BATCH, 16);
+  concurrentRuns.push({ result, stats: await endpoint.stats() });
+  await endpoint.reset();
+}
+concurrentRuns.sort((a, b) => a.result.wallMs - b.result.wallMs);
+const { result: concurrent, stats: concurrentStats } = concurrentRuns[1] as (typeof concurrentRuns)[number];
 // MAX_CONCURRENCY=1 takes a round trip per request; --quick measures it on a fifth of the batch.
 const serialBatch = quick ? { ...BATCH, records: BATCH.records / 5 } : BATCH;
 log(`${serialBatch.records}-record batch with MAX_CONCURRENCY=1`);
