@@ -279,6 +279,14 @@ describe("handler over HTTP", () => {
     expect(delivered()[0]?.EventBusName).toBe("arn:aws:events:eu-west-1:210987654321:event-bus/central");
   });
 
+  it("honours the SDK's AWS_ENDPOINT_URL_EVENTBRIDGE when EVENTBRIDGE_ENDPOINT_URL is not set", async () => {
+    const handler = await loadHandler(
+      env({ EVENTBRIDGE_ENDPOINT_URL: "", AWS_ENDPOINT_URL_EVENTBRIDGE: aws.url }),
+    );
+    await handler(kafkaEvent([kafkaRecord()]));
+    expect(delivered()).toHaveLength(1);
+  });
+
   it("sends to a global endpoint with EndpointId, signed with SigV4a", async () => {
     const handler = await loadHandler(env({ GLOBAL_ENDPOINT_ID: "abcde.veo" }));
     await handler(kafkaEvent([kafkaRecord()]));
