@@ -5,6 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { freePort, waitForPort } from "./free-port";
 import { ensureKafka } from "./install";
+import { exitOf, stopServer } from "./server-process";
 
 export interface KafkaServer {
   /** `127.0.0.1:<port>` of the PLAINTEXT listener. */
@@ -97,7 +98,7 @@ export async function startKafka(options: KafkaServerOptions = {}): Promise<Kafk
     stdio: ["ignore", out, out],
     detached: false,
   });
-  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+  const exited = exitOf(child);
   try {
     await waitForPort("127.0.0.1", port, 60_000);
   } catch (error) {
@@ -109,12 +110,7 @@ export async function startKafka(options: KafkaServerOptions = {}): Promise<Kafk
     dataDir,
     logFile,
     async stop() {
-      if (child.exitCode === null) {
-        child.kill("SIGTERM");
-        const timer = setTimeout(() => child.kill("SIGKILL"), 15_000);
-        await exited;
-        clearTimeout(timer);
-      }
+      await stopServer(child, exited, 15_000);
       rmSync(dataDir, { recursive: true, force: true });
     },
   };

@@ -1,6 +1,7 @@
 import { spawn } from "node:child_process";
 import { freePort, waitForPort } from "./free-port";
 import { ensureMoto } from "./install";
+import { exitOf, stopServer } from "./server-process";
 
 export interface MotoServer {
   /** `http://127.0.0.1:<port>`: one endpoint for every AWS service moto emulates. */
@@ -20,7 +21,7 @@ export async function startMoto(): Promise<MotoServer> {
   child.stderr.on("data", (chunk: Buffer) => {
     stderr = (stderr + chunk.toString()).slice(-4000);
   });
-  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+  const exited = exitOf(child);
   try {
     await waitForPort("127.0.0.1", port, 30_000);
   } catch (error) {
@@ -30,12 +31,7 @@ export async function startMoto(): Promise<MotoServer> {
   return {
     endpoint: `http://127.0.0.1:${port}`,
     async stop() {
-      if (child.exitCode === null) {
-        child.kill("SIGTERM");
-        const timer = setTimeout(() => child.kill("SIGKILL"), 5_000);
-        await exited;
-        clearTimeout(timer);
-      }
+      await stopServer(child, exited, 5_000);
     },
   };
 }

@@ -1,4 +1,7 @@
-import { type Bench, drainContinuously, type QueueDrainer } from "./aws-fixtures";
+import type { LambdaHandler } from "../../scripts/local-esm/invocation";
+import { type Bench, createBench, drainContinuously, type QueueDrainer } from "./aws-fixtures";
+import { type FaultProxy, startFaultProxy } from "./fault-proxy";
+import { loadHandler } from "./load-handler";
 
 /** The function's environment for a bench: bus, DLQ, partial batch response, endpoints. */
 export function handlerEnv(
@@ -16,6 +19,36 @@ export function handlerEnv(
     EVENTBRIDGE_ENDPOINT_URL: eventBridgeUrl,
     AWS_ENDPOINT_URL_SQS: sqsUrl,
     ...extra,
+  };
+}
+
+export interface ProxiedChain {
+  readonly bench: Bench;
+  readonly proxy: FaultProxy;
+  readonly handler: LambdaHandler;
+  close(): Promise<void>;
+}
+
+/**
+ * A bench on moto named `name`, the fault proxy in front of moto, and the real handler sending its
+ * PutEvents through the proxy (RETRY_DELAY_MS=50 so retries stay quick).
+ */
+export async function proxiedChain(
+  moto: string,
+  name: string,
+  options: Parameters<typeof createBench>[3] = {},
+): Promise<ProxiedChain> {
+  const bench = await createBench(moto, name, name, options);
+  const proxy = await startFaultProxy(moto);
+  const handler = await loadHandler(handlerEnv(bench, name, proxy.url, moto, { RETRY_DELAY_MS: "50" }));
+  return {
+    bench,
+    proxy,
+    handler,
+    async close() {
+      await proxy.close();
+      bench.sqs.destroy();
+    },
   };
 }
 

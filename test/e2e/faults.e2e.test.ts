@@ -1,10 +1,9 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import type { LambdaHandler } from "../../scripts/local-esm/invocation";
-import { type Bench, createBench } from "./aws-fixtures";
-import { handlerEnv } from "./chain";
-import { type FaultMode, type FaultProxy, startFaultProxy } from "./fault-proxy";
-import { loadHandler } from "./load-handler";
+import type { Bench } from "./aws-fixtures";
+import { type ProxiedChain, proxiedChain } from "./chain";
+import type { FaultMode, FaultProxy } from "./fault-proxy";
 import { runChain } from "./throughput";
 
 const bootstrap = inject("kafkaBootstrap");
@@ -24,16 +23,13 @@ describe("under faults between the handler and EventBridge, every record ends so
   let bench: Bench;
   let proxy: FaultProxy;
   let handler: LambdaHandler;
+  let chain: ProxiedChain;
 
   beforeAll(async () => {
-    bench = await createBench(moto, `faults-${id}`, `faults-${id}`);
-    proxy = await startFaultProxy(moto);
-    handler = await loadHandler(handlerEnv(bench, `faults-${id}`, proxy.url, moto, { RETRY_DELAY_MS: "50" }));
+    chain = await proxiedChain(moto, `faults-${id}`);
+    ({ bench, proxy, handler } = chain);
   });
-  afterAll(async () => {
-    await proxy.close();
-    bench.sqs.destroy();
-  });
+  afterAll(async () => chain.close());
 
   for (const { name, mode } of MODES) {
     it(`${name}: none missing`, async () => {

@@ -1,10 +1,9 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import type { LambdaHandler } from "../../scripts/local-esm/invocation";
-import { type Bench, createBench } from "./aws-fixtures";
-import { handlerEnv } from "./chain";
-import { type FaultProxy, startFaultProxy } from "./fault-proxy";
-import { loadHandler } from "./load-handler";
+import type { Bench } from "./aws-fixtures";
+import { type ProxiedChain, proxiedChain } from "./chain";
+import type { FaultProxy } from "./fault-proxy";
 import { runChain } from "./throughput";
 
 const bootstrap = inject("kafkaBootstrap");
@@ -15,16 +14,13 @@ describe("throughput of the whole chain (Kafka → local ESM → handler → mot
   let bench: Bench;
   let proxy: FaultProxy;
   let handler: LambdaHandler;
+  let chain: ProxiedChain;
 
   beforeAll(async () => {
-    bench = await createBench(moto, `tput-${id}`, `tput-${id}`, { readmeRule: false });
-    proxy = await startFaultProxy(moto);
-    handler = await loadHandler(handlerEnv(bench, `tput-${id}`, proxy.url, moto, { RETRY_DELAY_MS: "50" }));
+    chain = await proxiedChain(moto, `tput-${id}`, { readmeRule: false });
+    ({ bench, proxy, handler } = chain);
   });
-  afterAll(async () => {
-    await proxy.close();
-    bench.sqs.destroy();
-  });
+  afterAll(async () => chain.close());
 
   it("prints records/s without and with 20% of entries throttled", { timeout: 400_000 }, async () => {
     const figures: Record<string, unknown>[] = [];
