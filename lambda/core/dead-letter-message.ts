@@ -1,4 +1,5 @@
 import type { PoisonRecordError } from "../errors";
+import { headerBytes } from "./decode-payload";
 import type { KafkaRecord } from "./kafka-event";
 
 /**
@@ -43,7 +44,7 @@ export interface DeadLetterBody {
 function headersAsBase64(record: KafkaRecord): Record<string, string | null>[] {
   return (record.headers ?? []).flatMap((header) =>
     Object.entries(header).map(([name, bytes]) => ({
-      [name]: bytes === null ? null : Buffer.from(Uint8Array.from(bytes, (b) => b & 0xff)).toString("base64"),
+      [name]: bytes === null ? null : headerBytes(bytes).toString("base64"),
     })),
   );
 }

@@ -195,6 +195,11 @@ export function renderPayload(base64: string | null | undefined, format: RecordF
 /** Header values are mostly short ASCII (ids, content types): those skip the Buffer round trip. */
 const ASCII_FAST_PATH_MAX = 1024;
 
+/** A header value's octets from the ESM's Java signed bytes (Buffer.from keeps the low 8 bits of each). */
+export function headerBytes(signedBytes: readonly number[]): Buffer {
+  return Buffer.from(signedBytes as number[]);
+}
+
 /** The UTF-8 text of a header value, or its base64 when the bytes are not UTF-8. */
 function headerText(signedBytes: readonly number[]): string {
   if (signedBytes.length <= ASCII_FAST_PATH_MAX) {
@@ -207,8 +212,7 @@ function headerText(signedBytes: readonly number[]): string {
     }
     if (ascii) return String.fromCharCode(...signedBytes);
   }
-  // Buffer.from keeps the low 8 bits of each number, which turns Java's signed bytes into octets.
-  const bytes = Buffer.from(signedBytes as number[]);
+  const bytes = headerBytes(signedBytes);
   return isUtf8(bytes) ? bytes.toString("utf8") : bytes.toString("base64");
 }
 

@@ -122,13 +122,13 @@ export function mapRecord(config: MappingConfig, record: KafkaRecord): EventEntr
 
   const fromValue = config.detailTypeJsonPath?.read(document());
   const DetailType = typeof fromValue === "string" && fromValue !== "" ? fromValue : constants.detailType;
-  const Time = config.eventTime.kind === "none" ? undefined : eventTime(config, record, document);
+  const Time = eventTime(config, record, document);
 
   const entry: EventEntry["entry"] = {
     Source: config.source,
     DetailType,
     Detail,
-    Resources: config.resources.length === 0 ? [] : [...config.resources],
+    Resources: [...config.resources],
     EventBusName: config.eventBusArn,
   };
   if (Time !== undefined) entry.Time = Time;

@@ -1,9 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import type { LambdaHandler } from "../../scripts/local-esm/invocation";
-import type { Bench } from "./aws-fixtures";
 import { type ProxiedChain, proxiedChain } from "./chain";
-import type { FaultMode, FaultProxy } from "./fault-proxy";
+import type { FaultMode } from "./fault-proxy";
 import { runChain } from "./throughput";
 
 const bootstrap = inject("kafkaBootstrap");
@@ -20,36 +18,32 @@ const MODES: readonly { name: string; mode: FaultMode }[] = [
 
 describe("under faults between the handler and EventBridge, every record ends somewhere", () => {
   const id = randomUUID().slice(0, 8);
-  let bench: Bench;
-  let proxy: FaultProxy;
-  let handler: LambdaHandler;
   let chain: ProxiedChain;
 
   beforeAll(async () => {
     chain = await proxiedChain(moto, `faults-${id}`);
-    ({ bench, proxy, handler } = chain);
   });
   afterAll(async () => chain.close());
 
   for (const { name, mode } of MODES) {
     it(`${name}: none missing`, async () => {
-      proxy.setMode(mode);
-      const before = { ...proxy.counters };
+      chain.proxy.setMode(mode);
+      const before = { ...chain.proxy.counters };
       const result = await runChain({
         bootstrap,
         moto,
-        bench,
-        handler,
+        bench: chain.bench,
+        handler: chain.handler,
         records: 150,
         partitions: 3,
         poisonEvery: 25,
       });
-      proxy.setMode({ kind: "none" });
+      chain.proxy.setMode({ kind: "none" });
       const injected = {
-        putEventsRequests: proxy.counters.putEventsRequests - before.putEventsRequests,
-        throttledEntries: proxy.counters.throttledEntries - before.throttledEntries,
-        httpErrors: proxy.counters.httpErrors - before.httpErrors,
-        dropped: proxy.counters.dropped - before.dropped,
+        putEventsRequests: chain.proxy.counters.putEventsRequests - before.putEventsRequests,
+        throttledEntries: chain.proxy.counters.throttledEntries - before.throttledEntries,
+        httpErrors: chain.proxy.counters.httpErrors - before.httpErrors,
+        dropped: chain.proxy.counters.dropped - before.dropped,
       };
       console.log(`${name}: ${JSON.stringify({ ...result, missing: result.missing.length, injected })}`);
       expect(result.committed).toBe(true);

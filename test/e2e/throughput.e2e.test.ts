@@ -1,9 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import type { LambdaHandler } from "../../scripts/local-esm/invocation";
-import type { Bench } from "./aws-fixtures";
 import { type ProxiedChain, proxiedChain } from "./chain";
-import type { FaultProxy } from "./fault-proxy";
 import { runChain } from "./throughput";
 
 const bootstrap = inject("kafkaBootstrap");
@@ -11,14 +8,10 @@ const moto = inject("motoEndpoint");
 
 describe("throughput of the whole chain (Kafka → local ESM → handler → moto)", () => {
   const id = randomUUID().slice(0, 8);
-  let bench: Bench;
-  let proxy: FaultProxy;
-  let handler: LambdaHandler;
   let chain: ProxiedChain;
 
   beforeAll(async () => {
     chain = await proxiedChain(moto, `tput-${id}`, { readmeRule: false });
-    ({ bench, proxy, handler } = chain);
   });
   afterAll(async () => chain.close());
 
@@ -28,12 +21,12 @@ describe("throughput of the whole chain (Kafka → local ESM → handler → mot
       ["no faults", 0],
       ["20% of entries throttled", 0.2],
     ] as const) {
-      proxy.setMode(fraction > 0 ? { kind: "throttle-entries", fraction } : { kind: "none" });
+      chain.proxy.setMode(fraction > 0 ? { kind: "throttle-entries", fraction } : { kind: "none" });
       const result = await runChain({
         bootstrap,
         moto,
-        bench,
-        handler,
+        bench: chain.bench,
+        handler: chain.handler,
         records: 600,
         partitions: 4,
         batchSize: 100,
@@ -41,7 +34,7 @@ describe("throughput of the whole chain (Kafka → local ESM → handler → mot
       expect(result.missing).toEqual([]);
       figures.push({ name, ...result, missing: result.missing.length });
     }
-    proxy.setMode({ kind: "none" });
+    chain.proxy.setMode({ kind: "none" });
     for (const f of figures) console.log(`throughput: ${JSON.stringify(f)}`);
   });
 });
