@@ -86,9 +86,10 @@ async function deadLetterPoison(
   deadline: Deadline,
   eventSourceArn: string | undefined,
 ): Promise<void> {
-  const poison = [...outcomes].flatMap(([record, outcome]) =>
-    outcome.kind === "poison" ? [{ record, error: outcome.error }] : [],
-  );
+  const poison: { record: KafkaRecord; error: PoisonRecordError }[] = [];
+  for (const [record, outcome] of outcomes) {
+    if (outcome.kind === "poison") poison.push({ record, error: outcome.error });
+  }
   if (poison.length === 0) return;
   if (ports.deadLetters === undefined) {
     for (const { record, error } of poison) {

@@ -2,6 +2,7 @@ import { Logger } from "@aws-lambda-powertools/logger";
 import { Metrics, MetricUnit } from "@aws-lambda-powertools/metrics";
 import type { Config } from "./config";
 import { billedChunks } from "./core/entry-size";
+import type { KafkaRecord } from "./core/kafka-event";
 import type { BatchResult } from "./process-batch";
 
 export const SERVICE_NAME = "kafka-eventbridge-lambda";
@@ -11,6 +12,8 @@ export const logger = new Logger({ serviceName: SERVICE_NAME });
 
 /** CloudWatch EMF metrics, flushed by the handler's middleware after each invocation. */
 export const metrics = new Metrics({ namespace: "KafkaEventBridge", serviceName: SERVICE_NAME });
+
+const coordinates = ({ topic, partition, offset }: KafkaRecord) => ({ topic, partition, offset });
 
 /**
  * Logs what became of the batch: a line per dead-lettered record and per partition's run of failed
@@ -25,18 +28,17 @@ export function reportBatch(result: BatchResult, config: Config, now: number = D
     { topic: string; partition: number; offsets: number[]; errorCode: string; error: string }
   >();
   for (const [record, outcome] of result.outcomes) {
-    const coordinates = { topic: record.topic, partition: record.partition, offset: record.offset };
     if (outcome.kind === "deadLettered") {
       deadLettered += 1;
       logger.warn("record dead-lettered", {
-        ...coordinates,
+        ...coordinates(record),
         errorCode: outcome.error.code,
         error: outcome.error.message,
       });
     } else if (outcome.kind === "failed") {
       const key = `${record.topic}\u0000${record.partition}\u0000${outcome.code}`;
       const run = failures.get(key) ?? {
-        ...coordinates,
+        ...coordinates(record),
         offsets: [],
         errorCode: outcome.code,
         error: outcome.message,
@@ -44,7 +46,12 @@ export function reportBatch(result: BatchResult, config: Config, now: number = D
       run.offsets.push(record.offset);
       failures.set(key, run);
     } else if (config.logRecordPayloads) {
-      logger.debug("record", { ...coordinates, key: record.key, value: record.value, outcome: outcome.kind });
+      logger.debug("record", {
+        ...coordinates(record),
+        key: record.key,
+        value: record.value,
+        outcome: outcome.kind,
+      });
     }
   }
   let failedCount = 0;
