@@ -15,6 +15,7 @@ import * as subscriptions from "aws-cdk-lib/aws-sns-subscriptions";
 import * as sqs from "aws-cdk-lib/aws-sqs";
 import { Construct } from "constructs";
 import { ENV, type RecordFormat } from "../lambda/env-names";
+import { BUNDLE_ALIASES, FUNCTION_NODE_OPTIONS, REQUIRE_BANNER } from "./bundling";
 import { grantKafkaAccess, sourceAccessConfigurations } from "./kafka-access";
 import { acknowledgeRule, acknowledgeWildcardResource } from "./nag-acknowledgments";
 import {
@@ -102,12 +103,13 @@ export class KafkaToEventBridge extends Construct {
         target: "node24",
         format: nodejs.OutputFormat.ESM,
         mainFields: ["module", "main"],
-        // ESM output: packages that still call require() need one (https://github.com/evanw/esbuild/issues/1921).
-        banner: "import { createRequire } from 'module'; const require = createRequire(import.meta.url);",
+        banner: REQUIRE_BANNER,
+        esbuildArgs: { "--alias": Object.entries(BUNDLE_ALIASES).map(([path, target]) => `${path}=${target}`) },
         // Bundle the SDK too, so the deployed code runs the versions the lockfile pins and tests ran.
         bundleAwsSDK: true,
       },
       environment: {
+        NODE_OPTIONS: FUNCTION_NODE_OPTIONS,
         ...handlerEnvironment(props),
         [ENV.eventBusArn]: this.eventBus.eventBusArn,
         [ENV.dlqUrl]: this.deadLetterQueue.queueUrl,

@@ -1,7 +1,10 @@
+import { execFileSync } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
+import { pathToFileURL } from "node:url";
 import { Match, Template } from "aws-cdk-lib/assertions";
 import { describe, expect, it } from "vitest";
+import { FUNCTION_NODE_OPTIONS } from "../../infra/bundling";
 import { FUNCTION_LOGICAL_ID } from "../../infra/stack";
 import { ENV } from "../../lambda/env-names";
 import { BUS_ARN, mskIam, synthStack, template } from "./synth";
@@ -34,7 +37,7 @@ describe("function", () => {
     });
   });
 
-  it("builds its environment from the ENV names: connector, bus, DLQ and partial batch response", () => {
+  it("builds its environment from the ENV names: connector, bus, DLQ, partial batch response, V8 flags", () => {
     const t = template(mskIam());
     const [queue] = Object.keys(t.findResources("AWS::SQS::Queue")).filter((id) =>
       id.includes("DeadLetterQueue"),
@@ -42,6 +45,7 @@ describe("function", () => {
     t.hasResourceProperties("AWS::Lambda::Function", {
       Environment: {
         Variables: {
+          NODE_OPTIONS: FUNCTION_NODE_OPTIONS,
           [ENV.connectorId]: "orders-sink",
           [ENV.eventBusArn]: BUS_ARN,
           [ENV.dlqUrl]: { Ref: queue },
@@ -198,21 +202,46 @@ describe("outputs", () => {
   });
 });
 
-describe("sam local invoke", () => {
-  it("finds the bundled ESM code through the asset metadata of a function with a stable logical ID", () => {
+describe("the bundled function", () => {
+  let bundled: { fn: Record<string, Record<string, unknown>> | undefined; assetPath: string } | undefined;
+  /** Synthesizes with the real esbuild bundling, once for the tests below. */
+  const bundle = () => {
+    if (bundled !== undefined) return bundled;
     const stack = synthStack(mskIam(), { bundle: true });
     const assembly = stack.node.root as unknown as { synth(): { directory: string } };
     const { directory } = assembly.synth();
-    const t = Template.fromStack(stack);
-    const fn = t.findResources("AWS::Lambda::Function")[FUNCTION_LOGICAL_ID];
-    expect(fn?.Properties.Handler).toBe("index.handler");
+    const fn = Template.fromStack(stack).findResources("AWS::Lambda::Function")[FUNCTION_LOGICAL_ID];
+    bundled = { fn, assetPath: join(directory, String(fn?.Metadata?.["aws:asset:path"])) };
+    return bundled;
+  };
+
+  it("is found by sam local invoke through the asset metadata of a function with a stable logical ID", () => {
+    const { fn, assetPath } = bundle();
+    expect(fn?.Properties?.Handler).toBe("index.handler");
     expect(fn?.Metadata).toMatchObject({ "aws:asset:property": "Code", "aws:asset:is-bundled": true });
-    const assetPath = join(directory, String(fn?.Metadata?.["aws:asset:path"]));
     const code = readFileSync(join(assetPath, "index.mjs"), "utf8");
     expect(code.startsWith("import { createRequire } from 'module'")).toBe(true);
     expect(code).toMatch(/export\s*\{[^}]*\bhandler\b/);
     expect(existsSync(join(assetPath, "index.mjs.map"))).toBe(true);
     // Minified: long lines (the few line breaks left are inside string literals).
     expect(code.length / code.split("\n").length).toBeGreaterThan(500);
+  });
+
+  it("imports on this Node.js with its configuration, without loading node:http or undici", () => {
+    const url = pathToFileURL(join(bundle().assetPath, "index.mjs")).href;
+    const probe = `const m = await import(${JSON.stringify(url)});
+      console.log(JSON.stringify({ handler: typeof m.handler,
+        undici: process.moduleLoadList.some((name) => name.includes("undici")),
+        http: process.moduleLoadList.includes("NativeModule http") }));`;
+    const output = execFileSync(process.execPath, ["--input-type=module", "-e", probe], {
+      env: { PATH: process.env.PATH, AWS_REGION: "us-east-1", CONNECTOR_ID: "probe", EVENT_BUS_ARN: BUS_ARN },
+      encoding: "utf8",
+    });
+    // The IMDS credential provider imports node:http; through the alias it loads only if that code runs.
+    expect(JSON.parse(output.trim().split("\n").at(-1) ?? "{}")).toEqual({
+      handler: "function",
+      undici: false,
+      http: false,
+    });
   });
 });
