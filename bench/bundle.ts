@@ -2,6 +2,7 @@ import { execFileSync } from "node:child_process";
 import { mkdirSync, statSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { type BuildOptions, build } from "esbuild";
+import { BUNDLE_ALIASES, REQUIRE_BANNER } from "../infra/bundling";
 import { BENCH_ENV } from "./conversion";
 import { median } from "./stats";
 
@@ -16,8 +17,9 @@ const LAMBDA_BUNDLE: BuildOptions = {
   format: "esm",
   minify: true,
   mainFields: ["module", "main"],
-  // ESM output: packages that still call require() need one (https://github.com/evanw/esbuild/issues/1921).
-  banner: { js: "import { createRequire } from 'module'; const require = createRequire(import.meta.url);" },
+  banner: { js: REQUIRE_BANNER },
+  alias: BUNDLE_ALIASES,
+  absWorkingDir: ROOT,
   logLevel: "error",
 };
 
