@@ -104,7 +104,9 @@ export class KafkaToEventBridge extends Construct {
         format: nodejs.OutputFormat.ESM,
         mainFields: ["module", "main"],
         banner: REQUIRE_BANNER,
-        esbuildArgs: { "--alias": Object.entries(BUNDLE_ALIASES).map(([path, target]) => `${path}=${target}`) },
+        esbuildArgs: {
+          "--alias": Object.entries(BUNDLE_ALIASES).map(([path, target]) => `${path}=${target}`),
+        },
         // Bundle the SDK too, so the deployed code runs the versions the lockfile pins and tests ran.
         bundleAwsSDK: true,
       },
