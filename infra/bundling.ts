@@ -12,8 +12,8 @@ export const BUNDLE_ALIASES: Readonly<Record<string, string>> = {
 
 /**
  * V8 flags the function runs with. A young generation of at most 2 × 8 MB semi-spaces: V8 otherwise
- * sizes it from the memory it sees (16 MB per semi-space on the bench's 24 GiB host; the Lambda bootstrap
- * passes its own value unless NODE_OPTIONS sets one), and a batch's short-lived garbage then grows the
- * heap by tens of MB with no gain in speed (docs/performance.md, "Memory").
+ * sizes it from the memory it sees (up to 32 MB per semi-space on the bench's 24 GiB host; the Lambda
+ * bootstrap passes its own size unless NODE_OPTIONS sets one), and the SDK's short-lived garbage then
+ * grows a full batch's peak RSS by 35 MB with no gain in speed (docs/performance.md, "Memory").
  */
 export const FUNCTION_NODE_OPTIONS = "--max-semi-space-size=8";
