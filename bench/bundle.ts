@@ -2,7 +2,7 @@ import { execFileSync } from "node:child_process";
 import { mkdirSync, statSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { type BuildOptions, build } from "esbuild";
-import { BUNDLE_ALIASES, REQUIRE_BANNER } from "../infra/bundling";
+import { BUNDLE_ALIASES, REQUIRE_BANNER } from "../infra/function-runtime";
 import { BENCH_ENV } from "./conversion";
 import { median } from "./stats";
 

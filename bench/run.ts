@@ -4,7 +4,8 @@ import { fork } from "node:child_process";
 import { writeFileSync } from "node:fs";
 import { loadavg } from "node:os";
 import { join } from "node:path";
-import { FUNCTION_NODE_OPTIONS } from "../infra/bundling";
+import { functionNodeOptions } from "../infra/function-runtime";
+import { DEFAULTS } from "../infra/options";
 import { kafkaEvent } from "../test/support/kafka-records";
 import { benchBundle, OUT_DIR } from "./bundle";
 import { nextMessage, startEndpointProcess } from "./children";
@@ -23,6 +24,8 @@ interface BatchShape {
   readonly valueBytes: number;
   readonly partitions: number;
 }
+/** What the CDK app deploys by default (`memorySize` 1,024 MB). */
+const NODE_OPTIONS_DEPLOYED = functionNodeOptions(DEFAULTS.memorySize);
 const BATCH: BatchShape = { records: 10_000, valueBytes: HANDLER_VALUE_BYTES, partitions: 8 };
 const started = Date.now();
 const log = (message: string) =>
@@ -42,7 +45,7 @@ async function runHandler(
   endpointUrl: string,
   eventFile: string,
   maxConcurrency: number,
-  nodeOptions = FUNCTION_NODE_OPTIONS,
+  nodeOptions = NODE_OPTIONS_DEPLOYED,
 ) {
   const settings: HandlerBatchSettings = { eventFile, warmUpFile };
   const child = fork(script, [JSON.stringify(settings)], {
@@ -172,7 +175,7 @@ const results = {
     records: BATCH.records,
     minimumRequests: batchPacking.minimumRequests,
     latencyFloorMs: floorMs,
-    nodeOptions: FUNCTION_NODE_OPTIONS,
+    nodeOptions: NODE_OPTIONS_DEPLOYED,
     maxConcurrency16: {
       ...concurrent,
       maxRssMBMedian: maxRssMB,
@@ -269,7 +272,7 @@ console.table([
   {
     figure: "peak RSS at V8's default heap sizing (MB)",
     value: f(v8Defaults.maxRssMB),
-    reference: `NODE_OPTIONS="" instead of "${FUNCTION_NODE_OPTIONS}"`,
+    reference: `NODE_OPTIONS="" instead of "${NODE_OPTIONS_DEPLOYED}"`,
   },
   { figure: "bundle, SDK included (KB)", value: f(bundleFigure.bytes / 1024), reference: "1,024" },
   {

@@ -15,7 +15,7 @@ import * as subscriptions from "aws-cdk-lib/aws-sns-subscriptions";
 import * as sqs from "aws-cdk-lib/aws-sqs";
 import { Construct } from "constructs";
 import { ENV, type RecordFormat } from "../lambda/env-names";
-import { BUNDLE_ALIASES, FUNCTION_NODE_OPTIONS, REQUIRE_BANNER } from "./bundling";
+import { BUNDLE_ALIASES, functionNodeOptions, REQUIRE_BANNER } from "./function-runtime";
 import { grantKafkaAccess, sourceAccessConfigurations } from "./kafka-access";
 import { acknowledgeRule, acknowledgeWildcardResource } from "./nag-acknowledgments";
 import {
@@ -111,7 +111,7 @@ export class KafkaToEventBridge extends Construct {
         bundleAwsSDK: true,
       },
       environment: {
-        NODE_OPTIONS: FUNCTION_NODE_OPTIONS,
+        NODE_OPTIONS: functionNodeOptions(options.memorySize),
         ...handlerEnvironment(props),
         [ENV.eventBusArn]: this.eventBus.eventBusArn,
         [ENV.dlqUrl]: this.deadLetterQueue.queueUrl,

@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { Match, Template } from "aws-cdk-lib/assertions";
 import { describe, expect, it } from "vitest";
-import { FUNCTION_NODE_OPTIONS } from "../../infra/bundling";
+import { functionNodeOptions } from "../../infra/function-runtime";
 import { FUNCTION_LOGICAL_ID } from "../../infra/stack";
 import { ENV } from "../../lambda/env-names";
 import { BUS_ARN, mskIam, synthStack, template } from "./synth";
@@ -45,7 +45,7 @@ describe("function", () => {
     t.hasResourceProperties("AWS::Lambda::Function", {
       Environment: {
         Variables: {
-          NODE_OPTIONS: FUNCTION_NODE_OPTIONS,
+          NODE_OPTIONS: "--max-semi-space-size=2 --max-old-space-size=128",
           [ENV.connectorId]: "orders-sink",
           [ENV.eventBusArn]: BUS_ARN,
           [ENV.dlqUrl]: { Ref: queue },
@@ -53,6 +53,15 @@ describe("function", () => {
         },
       },
     });
+  });
+
+  it("bounds V8's heap by the memory size: 2 MB semi-spaces, an old generation of half the memory up to 128 MB", () => {
+    template(mskIam({ memorySize: 192 })).hasResourceProperties("AWS::Lambda::Function", {
+      Environment: {
+        Variables: Match.objectLike({ NODE_OPTIONS: "--max-semi-space-size=2 --max-old-space-size=96" }),
+      },
+    });
+    expect(functionNodeOptions(10_240)).toBe("--max-semi-space-size=2 --max-old-space-size=128");
   });
 
   it("passes every handler setting under its ENV name", () => {
