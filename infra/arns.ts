@@ -49,35 +49,29 @@ export function parseMskClusterArn(value: string): MskClusterArn {
   return { arn: value, partition, region, account, clusterName, clusterUuid };
 }
 
+/** An assertion that `value`, given for `option`, matches `pattern`; `shape` is what the error shows. */
+function arnAssertion(pattern: RegExp, shape: string): (option: string, value: string) => void {
+  return (option, value) => {
+    if (!pattern.test(value)) throw invalid(option, value, shape);
+  };
+}
+
+const assertEventBus = arnAssertion(EVENT_BUS_ARN, "arn:aws:events:<region>:<account>:event-bus/<name>");
+
 export function assertEventBusArn(value: string): void {
-  if (!EVENT_BUS_ARN.test(value)) {
-    throw invalid("eventBusArn", value, "arn:aws:events:<region>:<account>:event-bus/<name>");
-  }
+  assertEventBus("eventBusArn", value);
 }
 
-export function assertSecretArn(option: string, value: string): void {
-  if (!SECRET_ARN.test(value)) {
-    throw invalid(option, value, "arn:aws:secretsmanager:<region>:<account>:secret:<name>-<suffix>");
-  }
-}
+export const assertSecretArn = arnAssertion(
+  SECRET_ARN,
+  "arn:aws:secretsmanager:<region>:<account>:secret:<name>-<suffix>",
+);
 
-export function assertKmsKeyArn(option: string, value: string): void {
-  if (!KMS_KEY_ARN.test(value)) {
-    throw invalid(option, value, "arn:aws:kms:<region>:<account>:key/<key-id>");
-  }
-}
+export const assertKmsKeyArn = arnAssertion(KMS_KEY_ARN, "arn:aws:kms:<region>:<account>:key/<key-id>");
 
-export function assertRoleArn(option: string, value: string): void {
-  if (!ROLE_ARN.test(value)) {
-    throw invalid(option, value, "arn:aws:iam::<account>:role/<name>");
-  }
-}
+export const assertRoleArn = arnAssertion(ROLE_ARN, "arn:aws:iam::<account>:role/<name>");
 
-export function assertTopicArn(option: string, value: string): void {
-  if (!TOPIC_ARN.test(value)) {
-    throw invalid(option, value, "arn:aws:sns:<region>:<account>:<topic>");
-  }
-}
+export const assertTopicArn = arnAssertion(TOPIC_ARN, "arn:aws:sns:<region>:<account>:<topic>");
 
 /**
  * IAM resource ARNs of topics and consumer groups of an MSK cluster (IAM access control).

@@ -39,12 +39,17 @@ function recorder(answer?: (event: KafkaEvent, call: number) => unknown): {
 const recordsOf = (calls: readonly Invocation[]): KafkaRecord[] =>
   calls.flatMap((c) => Object.values(c.event.records).flat());
 
+/**
+ * Runs a local ESM on the test broker, in a fresh consumer group unless `partial` names one, until the
+ * committed offsets reach `ends` (`<topic>-<partition>`: offset).
+ */
 async function runUntilCommitted(
-  options: LocalEsmOptions & { groupId: string },
+  partial: Omit<LocalEsmOptions, "brokers"> & { readonly brokers?: readonly string[] },
   ends: Record<string, number>,
   timeoutMs = 60_000,
 ): Promise<LocalEventSourceMapping> {
-  const esm = new LocalEventSourceMapping({ log: silent, ...options });
+  const options = { log: silent, brokers: [bootstrap], ...partial, groupId: partial.groupId ?? randomUUID() };
+  const esm = new LocalEventSourceMapping(options);
   await esm.start();
   const topics = [...new Set(Object.keys(ends).map((k) => k.replace(/-\d+$/, "")))];
   const partitions = Math.max(...Object.keys(ends).map((k) => Number(k.split("-").pop()))) + 1;
@@ -96,10 +101,8 @@ describe("local event source mapping", () => {
     const { handler, calls } = recorder();
     await runUntilCommitted(
       {
-        brokers: [bootstrap],
         topics: [topic],
         handler,
-        groupId: randomUUID(),
         clusterArn,
         timeoutMs: 30_000,
       },
@@ -144,10 +147,7 @@ describe("local event source mapping", () => {
     const before = Date.now();
     await produce(bootstrap, [{ topic, value: Buffer.from("x"), timestamp: 1000n }]);
     const { handler, calls } = recorder();
-    await runUntilCommitted(
-      { brokers: [bootstrap], topics: [topic], handler, groupId: randomUUID() },
-      { [`${topic}-0`]: 1 },
-    );
+    await runUntilCommitted({ topics: [topic], handler }, { [`${topic}-0`]: 1 });
     const event = calls[0]?.event as KafkaEvent;
     expect(event.eventSource).toBe("SelfManagedKafka");
     expect(event.eventSourceArn).toBeUndefined();
@@ -166,10 +166,8 @@ describe("local event source mapping", () => {
     const { handler, calls } = recorder();
     await runUntilCommitted(
       {
-        brokers: [bootstrap],
         topics: [topic],
         handler,
-        groupId: randomUUID(),
         batchSize: 100,
         batchingWindowMs: 200,
       },
@@ -205,10 +203,8 @@ describe("local event source mapping", () => {
     });
     const esm = await runUntilCommitted(
       {
-        brokers: [bootstrap],
         topics: [topic],
         handler,
-        groupId: randomUUID(),
         reportBatchItemFailures: true,
         retryDelayMs: 10,
       },
@@ -238,10 +234,8 @@ describe("local event source mapping", () => {
     });
     const esm = await runUntilCommitted(
       {
-        brokers: [bootstrap],
         topics: [topic],
         handler,
-        groupId: randomUUID(),
         maximumRetryAttempts: 2,
         onFailure: bench.onFailureQueueUrl,
         sqsEndpoint: moto,
@@ -281,10 +275,8 @@ describe("local event source mapping", () => {
     }));
     await runUntilCommitted(
       {
-        brokers: [bootstrap],
         topics: [topic],
         handler,
-        groupId: randomUUID(),
         reportBatchItemFailures: true,
         maximumRetryAttempts: 1,
         onFailure: `kafka://${dlt}`,
@@ -324,10 +316,8 @@ describe("local event source mapping", () => {
     const { handler, calls } = recorder();
     await runUntilCommitted(
       {
-        brokers: [bootstrap],
         topics: [topic],
         handler,
-        groupId: randomUUID(),
         batchSize: 10_000,
         batchingWindowMs: 2_000,
       },
