@@ -2,7 +2,7 @@ import { DEFAULT_DETAIL_TYPE_TEMPLATE, type DetailTypeRule, parseDetailTypes } f
 import { compileJsonPath, type JsonPathQuery } from "./core/json-path";
 import type { FormatSelector } from "./core/record-format";
 import { ENV, RECORD_FORMATS, type RecordFormat } from "./env-names";
-import { ConfigError } from "./errors";
+import { ConfigError, ConfigErrors } from "./errors";
 
 /** When the event's `Time` comes from: not set (EventBridge stamps it), the Kafka timestamp, or a field of the value. */
 export type EventTimeRule =
@@ -117,6 +117,9 @@ function recordFormat(name: string, text: string, value: string): RecordFormat {
   return value as RecordFormat;
 }
 
+const DEFAULT_KEY_FORMAT: FormatSelector = { defaultFormat: "string", byTopic: new Map() };
+const DEFAULT_VALUE_FORMAT: FormatSelector = { defaultFormat: "json", byTopic: new Map() };
+
 function formatSelector(env: Env, name: string, fallback: RecordFormat): FormatSelector {
   const text = read(env, name);
   if (text === undefined) return { defaultFormat: fallback, byTopic: new Map() };
@@ -162,81 +165,118 @@ function rejectUnsupported(env: Env): void {
   }
 }
 
+/** The outcome of {@link checkConfig}: the configuration when valid, and every problem found. */
+export interface ConfigCheck {
+  readonly config: Config | undefined;
+  readonly problems: readonly ConfigError[];
+}
+
 /**
- * Parses and validates the function's configuration. Called once at cold start: any problem throws a
- * {@link ConfigError} naming the variable, its value and what is allowed.
+ * Validates every variable and reports all problems at once (SPEC §6): each variable is parsed on its
+ * own, and one that fails is recorded and replaced by its default so the others are still checked.
+ * The CDK app and the configuration check call this, the function's own loader.
  */
-export function loadConfig(env: Env = process.env): Config {
-  const connectorId = required(env, ENV.connectorId, "an identifier for this sink, used in the event source");
-  const eventBusArn = required(
-    env,
-    ENV.eventBusArn,
-    "an event bus ARN (arn:aws:events:<region>:<account>:event-bus/<name>)",
+export function checkConfig(env: Env = process.env): ConfigCheck {
+  const problems: ConfigError[] = [];
+  /** Parses one setting; a {@link ConfigError} is recorded and `fallback` stands in for the value. */
+  const checked = <T>(fallback: T, parse: () => T): T => {
+    try {
+      return parse();
+    } catch (error) {
+      if (!(error instanceof ConfigError)) throw error;
+      problems.push(error);
+      return fallback;
+    }
+  };
+
+  const connectorId = checked("", () =>
+    required(env, ENV.connectorId, "an identifier for this sink, used in the event source"),
   );
-  const busMatch = EVENT_BUS_ARN.exec(eventBusArn);
-  if (!busMatch?.groups?.region) {
-    throw new ConfigError(
-      ENV.eventBusArn,
-      eventBusArn,
-      "an event bus ARN (arn:aws:events:<region>:<account>:event-bus/<name>)",
-    );
-  }
-  rejectUnsupported(env);
+  const busExpected = "an event bus ARN (arn:aws:events:<region>:<account>:event-bus/<name>)";
+  const eventBusArn = checked("", () => required(env, ENV.eventBusArn, busExpected));
+  const eventBusRegion = checked("", () => {
+    if (eventBusArn === "") return "";
+    const region = EVENT_BUS_ARN.exec(eventBusArn)?.groups?.region;
+    if (region === undefined) throw new ConfigError(ENV.eventBusArn, eventBusArn, busExpected);
+    return region;
+  });
+  checked(undefined, () => rejectUnsupported(env));
   const resources = (read(env, ENV.eventResources) ?? "")
     .split(",")
     .map((resource) => resource.trim())
     .filter((resource) => resource !== "");
   const iamExternalId = read(env, ENV.iamExternalId);
-  const iamRoleArn = matching(
-    env,
-    ENV.iamRoleArn,
-    ROLE_ARN,
-    "an IAM role ARN (arn:aws:iam::<account>:role/<name>)",
+  const iamRoleArn = checked(undefined, () =>
+    matching(env, ENV.iamRoleArn, ROLE_ARN, "an IAM role ARN (arn:aws:iam::<account>:role/<name>)"),
   );
-  if (iamExternalId !== undefined && iamRoleArn === undefined) {
-    throw new ConfigError(
-      ENV.iamRoleArn,
-      undefined,
-      `a role ARN to assume, since ${ENV.iamExternalId} is set`,
-    );
-  }
+  checked(undefined, () => {
+    if (iamExternalId !== undefined && read(env, ENV.iamRoleArn) === undefined) {
+      throw new ConfigError(
+        ENV.iamRoleArn,
+        undefined,
+        `a role ARN to assume, since ${ENV.iamExternalId} is set`,
+      );
+    }
+  });
   const logLevel = (read(env, ENV.logLevel) ?? "INFO").toUpperCase();
-  const source = read(env, ENV.eventSource) ?? `kafka-connect.${connectorId}`;
-  if (source.length > 256) throw new ConfigError(ENV.eventSource, source, "at most 256 characters");
+  const source = checked("", () => {
+    const value = read(env, ENV.eventSource) ?? `kafka-connect.${connectorId}`;
+    if (value.length > 256) throw new ConfigError(ENV.eventSource, value, "at most 256 characters");
+    return value;
+  });
 
-  return Object.freeze({
+  const config: Config = Object.freeze({
     connectorId,
     eventBusArn,
-    eventBusRegion: busMatch.groups.region,
+    eventBusRegion,
     source,
-    detailTypes: detailTypes(env),
-    detailTypeJsonPath: jsonPath(env, ENV.detailTypeJsonPath),
+    detailTypes: checked(parseDetailTypes(DEFAULT_DETAIL_TYPE_TEMPLATE), () => detailTypes(env)),
+    detailTypeJsonPath: checked(undefined, () => jsonPath(env, ENV.detailTypeJsonPath)),
     resources: Object.freeze(resources),
-    eventTime: eventTime(env),
-    globalEndpointId: matching(
-      env,
-      ENV.globalEndpointId,
-      GLOBAL_ENDPOINT_ID,
-      "a global endpoint id such as abcde.veo",
+    eventTime: checked<EventTimeRule>({ kind: "none" }, () => eventTime(env)),
+    globalEndpointId: checked(undefined, () =>
+      matching(env, ENV.globalEndpointId, GLOBAL_ENDPOINT_ID, "a global endpoint id such as abcde.veo"),
     ),
-    keyFormat: formatSelector(env, ENV.keyFormat, "string"),
-    valueFormat: formatSelector(env, ENV.valueFormat, "json"),
-    maxRequestBytes: integer(env, ENV.maxRequestBytes, PUT_EVENTS_MAX_BYTES, 1024, PUT_EVENTS_MAX_BYTES),
-    maxConcurrency: integer(env, ENV.maxConcurrency, 16, 1, 256),
-    retryDelayMs: integer(env, ENV.retryDelayMs, 200, 0, 60_000),
-    retriesMax: integer(env, ENV.retriesMax, 2, 0, 20),
-    deadlineMarginMs: integer(env, ENV.deadlineMarginMs, 1_500, 0, 600_000),
-    eventBridgeEndpointUrl: matching(env, ENV.eventBridgeEndpointUrl, /^https?:\/\/\S+$/, "an http(s) URL"),
+    keyFormat: checked(DEFAULT_KEY_FORMAT, () => formatSelector(env, ENV.keyFormat, "string")),
+    valueFormat: checked(DEFAULT_VALUE_FORMAT, () => formatSelector(env, ENV.valueFormat, "json")),
+    maxRequestBytes: checked(PUT_EVENTS_MAX_BYTES, () =>
+      integer(env, ENV.maxRequestBytes, PUT_EVENTS_MAX_BYTES, 1024, PUT_EVENTS_MAX_BYTES),
+    ),
+    maxConcurrency: checked(16, () => integer(env, ENV.maxConcurrency, 16, 1, 256)),
+    retryDelayMs: checked(200, () => integer(env, ENV.retryDelayMs, 200, 0, 60_000)),
+    retriesMax: checked(2, () => integer(env, ENV.retriesMax, 2, 0, 20)),
+    deadlineMarginMs: checked(1_500, () => integer(env, ENV.deadlineMarginMs, 1_500, 0, 600_000)),
+    eventBridgeEndpointUrl: checked(undefined, () =>
+      matching(env, ENV.eventBridgeEndpointUrl, /^https?:\/\/\S+$/, "an http(s) URL"),
+    ),
     iamRoleArn,
     iamExternalId,
-    dlqUrl: matching(
-      env,
-      ENV.dlqUrl,
-      SQS_URL,
-      "an SQS queue URL (https://sqs.<region>.amazonaws.com/<account>/<name>)",
+    dlqUrl: checked(undefined, () =>
+      matching(
+        env,
+        ENV.dlqUrl,
+        SQS_URL,
+        "an SQS queue URL (https://sqs.<region>.amazonaws.com/<account>/<name>)",
+      ),
     ),
-    partialBatchResponse: boolean(env, ENV.partialBatchResponse, false),
-    logRecordPayloads:
-      boolean(env, ENV.logRecordPayloads, false) && (logLevel === "DEBUG" || logLevel === "TRACE"),
+    partialBatchResponse: checked(false, () => boolean(env, ENV.partialBatchResponse, false)),
+    logRecordPayloads: checked(
+      false,
+      () => boolean(env, ENV.logRecordPayloads, false) && (logLevel === "DEBUG" || logLevel === "TRACE"),
+    ),
   });
+  return problems.length === 0 ? { config, problems } : { config: undefined, problems };
+}
+
+/**
+ * Parses and validates the function's configuration. Called once at cold start: a single problem throws
+ * its {@link ConfigError} (naming the variable, its value and what is allowed); several throw a
+ * {@link ConfigErrors} that lists them all.
+ */
+export function loadConfig(env: Env = process.env): Config {
+  const { config, problems } = checkConfig(env);
+  if (config !== undefined) return config;
+  const [first] = problems;
+  if (problems.length === 1 && first !== undefined) throw first;
+  throw new ConfigErrors(problems);
 }

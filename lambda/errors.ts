@@ -29,6 +29,17 @@ export class ConfigError extends KafkaEventBridgeError {
   }
 }
 
+/** Several invalid environment variables, all found in one pass at cold start. */
+export class ConfigErrors extends KafkaEventBridgeError {
+  readonly code = "InvalidConfiguration";
+
+  constructor(readonly problems: readonly ConfigError[]) {
+    super(
+      `${problems.length} invalid settings:\n${problems.map((problem) => `- ${problem.message}`).join("\n")}`,
+    );
+  }
+}
+
 /** The invocation's event is not a Kafka event source mapping batch. */
 export class InvalidEventError extends KafkaEventBridgeError {
   readonly code = "InvalidEvent";

@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { type Config, loadConfig } from "../../lambda/config";
+import { type Config, checkConfig, loadConfig } from "../../lambda/config";
 import { mapRecord } from "../../lambda/core/map-entry";
 import { ENV } from "../../lambda/env-names";
-import { ConfigError } from "../../lambda/errors";
+import { ConfigError, ConfigErrors } from "../../lambda/errors";
 import { kafkaRecord } from "../support/kafka-records";
 
 const BUS_ARN = "arn:aws:events:eu-west-3:123456789012:event-bus/orders-bus";
@@ -41,9 +41,17 @@ describe("loadConfig: required variables", () => {
     expect(error.message).toMatch(/required/);
   });
 
-  it("throws a ConfigError naming CONNECTOR_ID on an empty environment", () => {
-    expect(() => loadConfig({})).toThrow(ConfigError);
-    expect(() => loadConfig({})).toThrow(/CONNECTOR_ID/);
+  it("reports every missing and invalid variable at once", () => {
+    expect(() => loadConfig({})).toThrow(ConfigErrors);
+    expect(() => loadConfig({})).toThrow(/CONNECTOR_ID[\s\S]*EVENT_BUS_ARN/);
+    const { config, problems } = checkConfig({ MAX_CONCURRENCY: "lots", RETRIES_MAX: "-1" });
+    expect(config).toBeUndefined();
+    expect(problems.map((problem) => problem.variable)).toEqual([
+      ENV.connectorId,
+      ENV.eventBusArn,
+      ENV.maxConcurrency,
+      ENV.retriesMax,
+    ]);
   });
 });
 
