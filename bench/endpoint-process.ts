@@ -2,8 +2,8 @@
 // event loop (or the CPU profile) of the function being measured. Configured by one JSON argument,
 // driven over IPC: "stats" answers the counters, "reset" clears them.
 import { randomUUID } from "node:crypto";
-import { type EntryReply, startLocalAwsEndpoint } from "../scripts/local-aws/local-aws-endpoint";
-import { seededRandom } from "../test/support/seeded-random";
+import { type EntryReply, startLocalAwsEndpoint } from "../tooling/local-aws/local-aws-endpoint";
+import { seededRandom } from "../tooling/seeded-random";
 
 export type Throttle =
   | { readonly kind: "none" }

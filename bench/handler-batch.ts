@@ -3,7 +3,7 @@
 // parsed from its JSON text, a context with a real deadline. Reports its figures over IPC.
 import { readFileSync } from "node:fs";
 import { handler } from "../lambda/handler";
-import { lambdaContext } from "../scripts/local-aws/lambda-context";
+import { lambdaContext } from "../tooling/local-aws/lambda-context";
 
 export interface HandlerBatchSettings {
   /** The batch's ESM event as JSON text, written by the parent (bench/run.ts). */

@@ -2,7 +2,7 @@ import { loadConfig } from "../lambda/config";
 import { billedChunks } from "../lambda/core/entry-size";
 import { type EventEntry, mapRecord } from "../lambda/core/map-entry";
 import { PUT_EVENTS_MAX_ENTRIES, packRequests } from "../lambda/core/pack-requests";
-import { seededRandom } from "../test/support/seeded-random";
+import { seededRandom } from "../tooling/seeded-random";
 import { BENCH_ENV } from "./conversion";
 import { HANDLER_VALUE_BYTES, jsonRecords } from "./payloads";
 

@@ -1,6 +1,6 @@
 import type { KafkaRecord } from "../lambda/core/kafka-event";
-import { kafkaRecord } from "../test/support/kafka-records";
-import { seededRandom } from "../test/support/seeded-random";
+import { kafkaRecord } from "../tooling/kafka-records";
+import { seededRandom } from "../tooling/seeded-random";
 
 /** The value size of the 10,000-record handler batch: with its key and two headers, a ~6 MB ESM event. */
 export const HANDLER_VALUE_BYTES = 180;

@@ -6,7 +6,7 @@ import { loadavg } from "node:os";
 import { join } from "node:path";
 import { functionNodeOptions } from "../infra/function-runtime";
 import { DEFAULTS } from "../infra/options";
-import { kafkaEvent } from "../test/support/kafka-records";
+import { kafkaEvent } from "../tooling/kafka-records";
 import { benchBundle, OUT_DIR } from "./bundle";
 import { nextMessage, startEndpointProcess } from "./children";
 import { BENCH_ENV, benchConversion } from "./conversion";

@@ -3,8 +3,12 @@
 // otherwise it is a dry run against a local endpoint that accepts every call, and prints what the
 // function sent (PutEvents entries, dead letters) and its batch response.
 import { readFileSync } from "node:fs";
-import { lambdaContext } from "./local-aws/lambda-context";
-import { type LocalAwsEndpoint, startLocalAwsEndpoint, type WireEntry } from "./local-aws/local-aws-endpoint";
+import { lambdaContext } from "../tooling/local-aws/lambda-context";
+import {
+  type LocalAwsEndpoint,
+  startLocalAwsEndpoint,
+  type WireEntry,
+} from "../tooling/local-aws/local-aws-endpoint";
 
 const args = process.argv.slice(2);
 const eventFile = args.find((arg) => !arg.startsWith("--")) ?? "events/msk-orders.json";

@@ -7,12 +7,12 @@
 import { resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
-import type { LambdaHandler } from "./local-esm/invocation";
+import type { LambdaHandler } from "../tooling/local-esm/invocation";
 import {
   DEFAULT_BATCH_SIZE,
   DEFAULT_BATCHING_WINDOW_MS,
   LocalEventSourceMapping,
-} from "./local-esm/local-esm";
+} from "../tooling/local-esm/local-esm";
 
 const USAGE = `Usage: npm run local-esm -- --brokers <host:port,...> --topics <topic,...> [options]
 

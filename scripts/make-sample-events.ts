@@ -1,6 +1,6 @@
 // Regenerates the sample ESM events in events/ (npx tsx scripts/make-sample-events.ts).
 import { writeFileSync } from "node:fs";
-import { kafkaEvent, kafkaRecord } from "../test/support/kafka-records";
+import { kafkaEvent, kafkaRecord } from "../tooling/kafka-records";
 
 const write = (name: string, event: unknown) =>
   writeFileSync(new URL(`../events/${name}`, import.meta.url), `${JSON.stringify(event, null, 2)}\n`);

@@ -1,8 +1,8 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import type { KafkaEvent } from "../../lambda/core/kafka-event";
-import type { LambdaHandler } from "../../scripts/local-esm/invocation";
-import { LocalEventSourceMapping } from "../../scripts/local-esm/local-esm";
+import type { LambdaHandler } from "../../tooling/local-esm/invocation";
+import { LocalEventSourceMapping } from "../../tooling/local-esm/local-esm";
 import { type Bench, createBench, drainQueue } from "./aws-fixtures";
 import { account, type DeliveredEvent, handlerEnv, missingAndDuplicates, watchQueues } from "./chain";
 import { committedOffsets, createTopics, produce, waitFor } from "./kafka-fixtures";

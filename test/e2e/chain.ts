@@ -1,4 +1,4 @@
-import type { LambdaHandler } from "../../scripts/local-esm/invocation";
+import type { LambdaHandler } from "../../tooling/local-esm/invocation";
 import { type Bench, createBench, drainContinuously, type QueueDrainer } from "./aws-fixtures";
 import { type FaultProxy, startFaultProxy } from "./fault-proxy";
 import { loadHandler } from "./load-handler";

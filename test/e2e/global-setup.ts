@@ -1,7 +1,7 @@
 import type { TestProject } from "vitest/node";
-import { ensureTestBench } from "../../scripts/test-bench/install";
-import { startKafka } from "../../scripts/test-bench/kafka-server";
-import { startMoto } from "../../scripts/test-bench/moto-server";
+import { ensureTestBench } from "../../tooling/test-bench/install";
+import { startKafka } from "../../tooling/test-bench/kafka-server";
+import { startMoto } from "../../tooling/test-bench/moto-server";
 
 declare module "vitest" {
   export interface ProvidedContext {

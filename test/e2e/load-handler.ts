@@ -1,4 +1,4 @@
-import type { LambdaHandler } from "../../scripts/local-esm/invocation";
+import type { LambdaHandler } from "../../tooling/local-esm/invocation";
 import { importHandler } from "../support/load-handler";
 
 /** The real handler, imported afresh with `env` applied (the configuration is read at cold start). */

@@ -3,8 +3,8 @@ import { Consumer } from "@platformatic/kafka";
 import type { Context } from "aws-lambda";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import type { KafkaEvent, KafkaRecord } from "../../lambda/core/kafka-event";
-import type { LambdaHandler } from "../../scripts/local-esm/invocation";
-import { type LocalEsmOptions, LocalEventSourceMapping } from "../../scripts/local-esm/local-esm";
+import type { LambdaHandler } from "../../tooling/local-esm/invocation";
+import { type LocalEsmOptions, LocalEventSourceMapping } from "../../tooling/local-esm/local-esm";
 import { type Bench, createBench, drainQueue } from "./aws-fixtures";
 import { committedOffsets, createTopics, produce, waitFor } from "./kafka-fixtures";
 

@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
-import type { LambdaHandler } from "../../scripts/local-esm/invocation";
-import { LocalEventSourceMapping } from "../../scripts/local-esm/local-esm";
+import type { LambdaHandler } from "../../tooling/local-esm/invocation";
+import { LocalEventSourceMapping } from "../../tooling/local-esm/local-esm";
 import type { Bench } from "./aws-fixtures";
 import { account, missingAndDuplicates, watchQueues } from "./chain";
 import { committedOffsets, createTopics, produce, waitFor } from "./kafka-fixtures";

@@ -3,7 +3,7 @@ import { type Config, checkConfig, loadConfig } from "../../lambda/config";
 import { mapRecord } from "../../lambda/core/map-entry";
 import { ENV } from "../../lambda/env-names";
 import { ConfigError, ConfigErrors } from "../../lambda/errors";
-import { kafkaRecord } from "../support/kafka-records";
+import { kafkaRecord } from "../../tooling/kafka-records";
 
 const BUS_ARN = "arn:aws:events:eu-west-3:123456789012:event-bus/orders-bus";
 const REQUIRED = { CONNECTOR_ID: "orders-sink", EVENT_BUS_ARN: BUS_ARN } as const;

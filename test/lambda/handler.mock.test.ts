@@ -2,7 +2,7 @@ import { EventBridgeClient, PutEventsCommand, type PutEventsRequestEntry } from 
 import { SendMessageBatchCommand, SQSClient } from "@aws-sdk/client-sqs";
 import { mockClient } from "aws-sdk-client-mock";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { kafkaEvent, kafkaRecord, manyRecords } from "../support/kafka-records";
+import { kafkaEvent, kafkaRecord, manyRecords } from "../../tooling/kafka-records";
 import { loadHandler } from "../support/load-handler";
 import { allSent } from "../support/sqs-answers";
 

@@ -1,12 +1,12 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import type { DeadLetterBody } from "../../lambda/core/dead-letter-message";
-import { lambdaContext } from "../../scripts/local-aws/lambda-context";
+import { kafkaEvent, kafkaRecord, manyRecords } from "../../tooling/kafka-records";
+import { lambdaContext } from "../../tooling/local-aws/lambda-context";
 import {
   type LocalAwsEndpoint,
   startLocalAwsEndpoint,
   type WireEntry,
-} from "../../scripts/local-aws/local-aws-endpoint";
-import { kafkaEvent, kafkaRecord, manyRecords } from "../support/kafka-records";
+} from "../../tooling/local-aws/local-aws-endpoint";
 import { loadHandler } from "../support/load-handler";
 
 // The real handler and real SDK clients over HTTP against a local endpoint: serialization, signing,

@@ -6,9 +6,9 @@ import type { KafkaRecord } from "../../lambda/core/kafka-event";
 import type { EntryResult } from "../../lambda/delivery/publisher";
 import { RequestFailedError } from "../../lambda/errors";
 import { processBatch } from "../../lambda/process-batch";
-import { kafkaEvent, kafkaRecord } from "../support/kafka-records";
+import { kafkaEvent, kafkaRecord } from "../../tooling/kafka-records";
+import { seededRandom } from "../../tooling/seeded-random";
 import { scriptedPublisher } from "../support/scripted-publisher";
-import { seededRandom } from "../support/seeded-random";
 
 const recordSpec = fc.record({
   topic: fc.constantFrom("orders", "order-events", "a-b-c"),

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { type LocalAwsEndpoint, startLocalAwsEndpoint } from "../../scripts/local-aws/local-aws-endpoint";
-import { kafkaEvent, kafkaRecord, manyRecords } from "../support/kafka-records";
+import { kafkaEvent, kafkaRecord, manyRecords } from "../../tooling/kafka-records";
+import { type LocalAwsEndpoint, startLocalAwsEndpoint } from "../../tooling/local-aws/local-aws-endpoint";
 import { loadHandler } from "../support/load-handler";
 
 // What the function writes to its logs and metrics (SPEC §6, §7), read from the console it writes to.

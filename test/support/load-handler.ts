@@ -1,7 +1,7 @@
 import { vi } from "vitest";
 import type { KafkaBatchResponse } from "../../lambda/core/batch-response";
 import type { handler as lambdaHandler } from "../../lambda/handler";
-import { lambdaContext } from "../../scripts/local-aws/lambda-context";
+import { lambdaContext } from "../../tooling/local-aws/lambda-context";
 
 export type Handler = (
   event: unknown,

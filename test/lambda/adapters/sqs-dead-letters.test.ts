@@ -4,7 +4,7 @@ import { beforeEach, describe, expect, it } from "vitest";
 import { sqsClient, sqsDeadLetters } from "../../../lambda/adapters/sqs-dead-letters";
 import { deadLetterMessage } from "../../../lambda/core/dead-letter-message";
 import { PoisonRecordError } from "../../../lambda/errors";
-import { kafkaRecord } from "../../support/kafka-records";
+import { kafkaRecord } from "../../../tooling/kafka-records";
 import { allSent } from "../../support/sqs-answers";
 
 const sqs = mockClient(SQSClient);

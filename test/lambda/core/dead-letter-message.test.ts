@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { deadLetterMessage } from "../../../lambda/core/dead-letter-message";
 import type { KafkaRecord } from "../../../lambda/core/kafka-event";
 import { PoisonRecordError } from "../../../lambda/errors";
-import { kafkaRecord } from "../../support/kafka-records";
+import { kafkaRecord } from "../../../tooling/kafka-records";
 
 const NOW = new Date("2026-11-23T10:15:30.000Z");
 const ARN = "arn:aws:kafka:us-east-1:123456789012:cluster/demo/abcd1234-ab12-cd34-ef56-abcdef123456-1";

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { renderHeaders, renderPayload } from "../../../lambda/core/decode-payload";
 import type { KafkaHeader } from "../../../lambda/core/kafka-event";
-import { base64, signedBytes } from "../../support/kafka-records";
+import { base64, signedBytes } from "../../../tooling/kafka-records";
 
 const FORMATS = ["json", "string", "base64", "auto"] as const;
 const NOT_UTF8 = Uint8Array.from([0x7b, 0xff, 0xfe, 0x7d]);

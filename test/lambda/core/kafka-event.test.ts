@@ -2,7 +2,7 @@ import { readdirSync, readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { type KafkaEvent, parseKafkaEvent, partitionKey, recordsOf } from "../../../lambda/core/kafka-event";
 import { InvalidEventError } from "../../../lambda/errors";
-import { kafkaEvent, kafkaRecord } from "../../support/kafka-records";
+import { kafkaEvent, kafkaRecord } from "../../../tooling/kafka-records";
 
 const EVENTS_DIR = new URL("../../../events/", import.meta.url);
 

@@ -7,7 +7,7 @@ import { entrySize } from "../../../lambda/core/entry-size";
 import { parseKafkaEvent, recordsOf } from "../../../lambda/core/kafka-event";
 import { type EventEntry, mapRecord } from "../../../lambda/core/map-entry";
 import { PoisonRecordError } from "../../../lambda/errors";
-import { kafkaRecord, type RecordSpec } from "../../support/kafka-records";
+import { kafkaRecord, type RecordSpec } from "../../../tooling/kafka-records";
 
 const BUS_ARN = "arn:aws:events:eu-west-3:123456789012:event-bus/orders-bus";
 const KAFKA_TIME = 1_700_000_000_000;

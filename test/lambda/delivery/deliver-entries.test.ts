@@ -4,7 +4,7 @@ import { type EventEntry, mapRecord } from "../../../lambda/core/map-entry";
 import type { Deadline } from "../../../lambda/delivery/deadline";
 import { deliverEntries } from "../../../lambda/delivery/deliver-entries";
 import { RequestFailedError } from "../../../lambda/errors";
-import { manyRecords } from "../../support/kafka-records";
+import { manyRecords } from "../../../tooling/kafka-records";
 import { error, offsetOf, ok, scriptedPublisher } from "../../support/scripted-publisher";
 
 const config = loadConfig({

@@ -1,16 +1,16 @@
 /**
  * Records/s through the whole chain (Kafka → local ESM → handler → moto → SQS) without and with
  * throttled PutEvents entries. Starts its own bench. Usage:
- *   npx tsx scripts/test-bench/measure.ts [records=2000] [partitions=4] [batchSize=100]
+ *   npx tsx test/e2e/measure-throughput.ts [records=2000] [partitions=4] [batchSize=100]
  */
 import { randomUUID } from "node:crypto";
-import { createBench } from "../../test/e2e/aws-fixtures";
-import { handlerEnv } from "../../test/e2e/chain";
-import { startFaultProxy } from "../../test/e2e/fault-proxy";
-import { runChain } from "../../test/e2e/throughput";
-import type { LambdaHandler } from "../local-esm/invocation";
-import { startKafka } from "./kafka-server";
-import { startMoto } from "./moto-server";
+import type { LambdaHandler } from "../../tooling/local-esm/invocation";
+import { startKafka } from "../../tooling/test-bench/kafka-server";
+import { startMoto } from "../../tooling/test-bench/moto-server";
+import { createBench } from "./aws-fixtures";
+import { handlerEnv } from "./chain";
+import { startFaultProxy } from "./fault-proxy";
+import { runChain } from "./throughput";
 
 const [records = 2000, partitions = 4, batchSize = 100] = process.argv.slice(2).map(Number);
 Object.assign(process.env, {

@@ -1,4 +1,4 @@
-import type { KafkaEvent, KafkaHeader, KafkaRecord } from "../../lambda/core/kafka-event";
+import type { KafkaEvent, KafkaHeader, KafkaRecord } from "../lambda/core/kafka-event";
 
 /** Bytes as the ESM sends header values: Java signed bytes. */
 export function signedBytes(bytes: Uint8Array | string): number[] {

@@ -1,9 +1,9 @@
 /**
  * Starts the test bench (Kafka 4.x in KRaft mode and moto) on free loopback ports for manual runs of
- * the local ESM, prints the settings to use, and stops both on Ctrl-C. Usage: npx tsx scripts/test-bench/start.ts
+ * the local ESM, prints the settings to use, and stops both on Ctrl-C. Usage: npx tsx scripts/test-bench.ts
  */
-import { startKafka } from "./kafka-server";
-import { startMoto } from "./moto-server";
+import { startKafka } from "../tooling/test-bench/kafka-server";
+import { startMoto } from "../tooling/test-bench/moto-server";
 
 const [kafka, moto] = await Promise.all([startKafka(), startMoto()]);
 process.stdout.write(
