@@ -26,8 +26,11 @@ export const ENV = {
   partialBatchResponse: "PARTIAL_BATCH_RESPONSE",
   logLevel: "LOG_LEVEL",
   logRecordPayloads: "LOG_RECORD_PAYLOADS",
+  headerFormat: "HEADER_FORMAT",
+  decimalFormat: "DECIMAL_FORMAT",
   schemaRegistryUrl: "SCHEMA_REGISTRY_URL",
   schemaRegistryAuthSecretArn: "SCHEMA_REGISTRY_AUTH_SECRET_ARN",
+  glueRegistryRegion: "GLUE_REGISTRY_REGION",
   offloadS3Bucket: "OFFLOAD_S3_BUCKET",
   offloadJsonPath: "OFFLOAD_JSONPATH",
   offloadThresholdBytes: "OFFLOAD_THRESHOLD_BYTES",
@@ -48,3 +51,15 @@ export const RECORD_FORMATS = [
   "json-schema",
 ] as const;
 export type RecordFormat = (typeof RECORD_FORMATS)[number];
+
+/** The schema-registry formats (SPEC §9): their bytes carry a Confluent or AWS Glue wire header. */
+export const REGISTRY_FORMATS = ["avro", "protobuf", "json-schema"] as const;
+export type RegistryFormat = (typeof REGISTRY_FORMATS)[number];
+
+/** How header values are rendered in `detail.headers` (SPEC §3). */
+export const HEADER_FORMATS = ["connector", "string", "base64"] as const;
+export type HeaderFormat = (typeof HEADER_FORMATS)[number];
+
+/** How Avro decimals are rendered: the connector's base64 of the unscaled integer, or an exact number. */
+export const DECIMAL_FORMATS = ["base64", "numeric"] as const;
+export type DecimalFormat = (typeof DECIMAL_FORMATS)[number];
