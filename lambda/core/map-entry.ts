@@ -4,6 +4,7 @@ import { PoisonRecordError } from "../errors";
 import { renderHeaders, renderPayload } from "./decode-payload";
 import { detailTypeFor } from "./detail-type";
 import type { KafkaRecord, RecordCoordinates, TimestampType } from "./kafka-event";
+import type { PartRenderer, RetryableFailure } from "./part-rendering";
 import { formatFor } from "./record-format";
 
 /** A record turned into its PutEvents entry, with the size EventBridge will count for it. */
@@ -100,13 +101,28 @@ function topicConstants(config: MappingConfig, topic: string): TopicConstants {
 
 /**
  * Maps a Kafka record to the connector-compatible EventBridge entry (SPEC §3), or returns the
- * {@link PoisonRecordError} that says why it cannot be mapped.
+ * {@link PoisonRecordError} that says why it cannot be mapped, or the {@link RetryableFailure} of a part
+ * that cannot be decoded now. `render` decodes key and value; by default they are read by format.
  */
-export function mapRecord(config: MappingConfig, record: KafkaRecord): EventEntry | PoisonRecordError {
-  const key = renderPayload(record.key, formatFor(config.keyFormat, record.topic));
-  if (!key.ok) return poison(record, "key", key.code, key.expected);
-  const value = renderPayload(record.value, formatFor(config.valueFormat, record.topic));
-  if (!value.ok) return poison(record, "value", value.code, value.expected);
+export function mapRecord(config: MappingConfig, record: KafkaRecord): EventEntry | PoisonRecordError;
+export function mapRecord(
+  config: MappingConfig,
+  record: KafkaRecord,
+  render: PartRenderer,
+): EventEntry | PoisonRecordError | RetryableFailure;
+export function mapRecord(
+  config: MappingConfig,
+  record: KafkaRecord,
+  render?: PartRenderer,
+): EventEntry | PoisonRecordError | RetryableFailure {
+  const key = render
+    ? render(record, "key")
+    : renderPayload(record.key, formatFor(config.keyFormat, record.topic));
+  if (!key.ok) return "retryable" in key ? key : poison(record, "key", key.code, key.expected);
+  const value = render
+    ? render(record, "value")
+    : renderPayload(record.value, formatFor(config.valueFormat, record.topic));
+  if (!value.ok) return "retryable" in value ? value : poison(record, "value", value.code, value.expected);
   const constants = topicConstants(config, record.topic);
 
   let parsed: { value: unknown } | undefined;
