@@ -55,9 +55,15 @@ export class InvalidEventError extends KafkaEventBridgeError {
 export const POISON_CODES = {
   invalidJson: "InvalidJson",
   invalidUtf8: "InvalidUtf8",
-  invalidJsonPath: "InvalidJsonPathValue",
   entryTooLarge: "EntryTooLarge",
-  rejectedByEventBridge: "RejectedByEventBridge",
+  // A record field other than its coordinates is not as the ESM sends it (SPEC §5): kafka-event.ts.
+  invalidTimestamp: "InvalidTimestamp",
+  invalidTimestampType: "InvalidTimestampType",
+  invalidKeyType: "InvalidKeyType",
+  invalidValueType: "InvalidValueType",
+  invalidHeaders: "InvalidHeaders",
+  // The record's own content breaks a PutEventsRequestEntry limit: map-entry.ts.
+  detailTypeTooLong: "DetailTypeTooLong",
 } as const;
 export type PoisonCode = (typeof POISON_CODES)[keyof typeof POISON_CODES];
 
@@ -73,6 +79,22 @@ export class PoisonRecordError extends KafkaEventBridgeError {
     options?: ErrorOptions,
   ) {
     super(`${record.topic}-${record.partition}@${record.offset}: ${message}`, options);
+  }
+}
+
+/**
+ * A record whose coordinates are usable but another field (timestamp, timestampType, key, value,
+ * headers) is not as the ESM sends it. `fields` holds those fields exactly as they came, so the
+ * dead-letter message loses nothing.
+ */
+export class MalformedRecordError extends PoisonRecordError {
+  constructor(
+    code: PoisonCode,
+    record: RecordCoordinates,
+    message: string,
+    readonly fields: Readonly<Record<string, unknown>>,
+  ) {
+    super(code, record, message);
   }
 }
 

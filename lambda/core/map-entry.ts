@@ -115,6 +115,7 @@ export function mapRecord(
   record: KafkaRecord,
   render?: PartRenderer,
 ): EventEntry | PoisonRecordError | RetryableFailure {
+  if (record.malformed !== undefined) return record.malformed;
   const key = render
     ? render(record, "key")
     : renderPayload(record.key, formatFor(config.keyFormat, record.topic));
