@@ -112,12 +112,13 @@ export class BatchFailedError extends KafkaEventBridgeError {
   }
 }
 
-export const REQUEST_FAILURE_KINDS = ["retryable", "tooLarge", "systemic"] as const;
+export const REQUEST_FAILURE_KINDS = ["retryable", "tooLarge", "invalid", "systemic"] as const;
 export type RequestFailureKind = (typeof REQUEST_FAILURE_KINDS)[number];
 
 /**
  * A whole PutEvents or SendMessageBatch request failed after the SDK's own retries. `kind` says what
- * to do: retry it later, split it (too large), or stop sending (access denied, bus not found).
+ * to do: retry it later, split it (too large), split it to find the entry it is about (invalid, a
+ * non-size ValidationException), or stop sending (access denied, bus not found).
  */
 export class RequestFailedError extends KafkaEventBridgeError {
   constructor(

@@ -125,6 +125,38 @@ describe("handler over HTTP", () => {
     ]);
   });
 
+  it("reports every record failed and dead-letters none when each request is a setup-level ValidationException", async () => {
+    aws.behaviour.putEvents = () => ({
+      status: 400,
+      errorType: "ValidationException",
+      message: "Resources contain an invalid ARN",
+    });
+    const handler = await loadHandler(env());
+    const response = await handler(kafkaEvent(manyRecords(30, { partitions: 3 })));
+    expect(response.batchItemFailures).toEqual([
+      { itemIdentifier: { partition: "orders-0", offset: 0 } },
+      { itemIdentifier: { partition: "orders-1", offset: 0 } },
+      { itemIdentifier: { partition: "orders-2", offset: 0 } },
+    ]);
+    expect(aws.deadLetters).toEqual([]);
+  });
+
+  it("dead-letters as EntryTooLarge a single entry EventBridge answers with a size ValidationException", async () => {
+    aws.behaviour.putEvents = (entries) =>
+      entries.some((entry) => entry.Detail.includes('"offset":2,'))
+        ? {
+            status: 400,
+            errorType: "ValidationException",
+            message: "Total size of the entries in the request is over the limit.",
+          }
+        : { results: entries.map(() => ({ EventId: "x" })) };
+    const handler = await loadHandler(env());
+    const response = await handler(kafkaEvent(manyRecords(5)));
+    expect(response.batchItemFailures).toEqual([]);
+    expect(offsets(delivered()).sort()).toEqual([0, 1, 3, 4]);
+    expect(deadLetterBodies().map((body) => [body.offset, body.errorCode])).toEqual([[2, "EntryTooLarge"]]);
+  });
+
   it("retries requests whose connection is dropped", async () => {
     aws.behaviour.putEvents = (entries, call) =>
       call === 0 ? { drop: true } : { results: entries.map(() => ({ EventId: "x" })) };
