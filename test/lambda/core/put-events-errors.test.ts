@@ -1,5 +1,9 @@
 import { describe, expect, it } from "vitest";
-import { classifyEntryError, ENTRY_ERROR_CODES, THROTTLING_ERROR_CODE } from "../../../lambda/core/put-events-errors";
+import {
+  classifyEntryError,
+  ENTRY_ERROR_CODES,
+  THROTTLING_ERROR_CODE,
+} from "../../../lambda/core/put-events-errors";
 
 describe("classifyEntryError", () => {
   it.each(["ThrottlingException", "InternalFailure"])("retries %s", (code) => {
