@@ -1,8 +1,8 @@
 import type { PutEventsRequestEntry } from "@aws-sdk/client-eventbridge";
 import type { Config } from "../config";
-import { PoisonRecordError } from "../errors";
+import { POISON_CODES, PoisonRecordError } from "../errors";
 import { renderHeaders, renderPayload } from "./decode-payload";
-import { detailTypeFor } from "./detail-type";
+import { characterCount, DETAIL_TYPE_MAX_CHARS, detailTypeFor, isDetailTypeWithinLimit } from "./detail-type";
 import type { KafkaRecord, RecordCoordinates, TimestampType } from "./kafka-event";
 import type { PartRenderer, RetryableFailure } from "./part-rendering";
 import { formatFor } from "./record-format";
@@ -70,6 +70,8 @@ interface TopicConstants {
   readonly detailPrefix: string;
   readonly detailType: string;
   readonly detailTypeBytes: number;
+  /** Whether `detailType` (the `${topic}` expansion for a long topic, say) is within PutEvents' limit. */
+  readonly detailTypeFits: boolean;
   /** Entry-size bytes of Source and Resources (SPEC §4), which do not depend on the record. */
   readonly sourceAndResourceBytes: number;
 }
@@ -92,6 +94,7 @@ function topicConstants(config: MappingConfig, topic: string): TopicConstants {
       detailPrefix: `{"topic":${JSON.stringify(topic)},"partition":`,
       detailType,
       detailTypeBytes: Buffer.byteLength(detailType, "utf8"),
+      detailTypeFits: isDetailTypeWithinLimit(detailType),
       sourceAndResourceBytes,
     };
     byTopic.set(topic, constants);
@@ -138,7 +141,16 @@ export function mapRecord(
     `"headers":${renderHeaders(record.headers)},"key":${key.json},"value":${value.json}}`;
 
   const fromValue = config.detailTypeJsonPath?.read(document());
-  const DetailType = typeof fromValue === "string" && fromValue !== "" ? fromValue : constants.detailType;
+  const picked = typeof fromValue === "string" && fromValue !== "";
+  const DetailType = picked ? fromValue : constants.detailType;
+  if (picked ? !isDetailTypeWithinLimit(DetailType) : !constants.detailTypeFits) {
+    return new PoisonRecordError(
+      POISON_CODES.detailTypeTooLong,
+      record,
+      `detail-type of ${characterCount(DetailType)} characters exceeds PutEvents' ${DETAIL_TYPE_MAX_CHARS} ` +
+        `(${picked ? "DETAIL_TYPE_JSONPATH" : "DETAIL_TYPES for this topic"})`,
+    );
+  }
   const Time = eventTime(config, record, document);
 
   const entry: EventEntry["entry"] = {
