@@ -82,10 +82,22 @@ function isTimestamp(value: unknown): boolean {
   return Number.isSafeInteger(value) && Math.abs(value as number) <= MAX_TIMESTAMP_MS;
 }
 
-/**
- * What is wrong with `headers`, naming the element (index, header name, byte index), or undefined.
- * Loops rather than every(): a batch carries tens of thousands of headers.
- */
+/** Whether `headers` is as the ESM sends it; loops rather than every(): a batch carries tens of thousands. */
+function isHeaders(headers: unknown): boolean {
+  if (!Array.isArray(headers)) return false;
+  for (const header of headers) {
+    if (!isObject(header)) return false;
+    for (const name in header) {
+      const bytes = header[name];
+      if (bytes === null) continue;
+      if (!Array.isArray(bytes)) return false;
+      for (const b of bytes) if (!isSignedByte(b)) return false;
+    }
+  }
+  return true;
+}
+
+/** What is wrong with `headers`, naming the element (index, header name, byte index), or undefined. */
 function headersProblem(headers: unknown): string | undefined {
   if (!Array.isArray(headers)) return `\`headers\` is not an array: got ${describe(headers)}`;
   for (let index = 0; index < headers.length; index += 1) {
@@ -186,7 +198,7 @@ function isWellFormed(record: Record<string, unknown>): boolean {
     TIMESTAMP_TYPES.includes(timestampType as TimestampType) &&
     isOptionalString(key) &&
     isOptionalString(value) &&
-    (headers === undefined || headersProblem(headers) === undefined)
+    (headers === undefined || isHeaders(headers))
   );
 }
 
