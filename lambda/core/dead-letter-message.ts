@@ -1,6 +1,6 @@
 import type { PoisonRecordError } from "../errors";
 import { headerBytes } from "./decode-payload";
-import type { KafkaRecord } from "./kafka-event";
+import { type KafkaRecord, MALFORMED } from "./kafka-event";
 
 /**
  * SQS accepts at most 1 MiB per message and per SendMessageBatch call, attributes included.
@@ -75,7 +75,7 @@ export function deadLetterMessage(
   error: PoisonRecordError,
   context: { readonly connectorId: string; readonly eventSourceArn: string | undefined; readonly now: Date },
 ): DeadLetterMessage {
-  const malformed = record.malformed?.fields;
+  const malformed = record[MALFORMED]?.fields;
   const body: DeadLetterBody = {
     version: 1,
     connectorId: context.connectorId,

@@ -25,6 +25,12 @@ export interface SchemaMetadata {
   readonly schemaId: string;
 }
 
+/**
+ * The key of a record's {@link MalformedRecordError}: a symbol, so no field of the incoming JSON can
+ * pose as one.
+ */
+export const MALFORMED: unique symbol = Symbol("malformed");
+
 export interface KafkaRecord {
   readonly topic: string;
   readonly partition: number;
@@ -43,7 +49,7 @@ export interface KafkaRecord {
    * Its malformed fields then hold neutral values (-1, `NO_TIMESTAMP_TYPE`, null, no headers) and the
    * error keeps the originals.
    */
-  readonly malformed?: MalformedRecordError;
+  readonly [MALFORMED]?: MalformedRecordError;
 }
 
 /** Where a record sits: the de-duplication key and what every log line and error carries. */
@@ -177,7 +183,7 @@ const NEUTRAL_FIELDS = {
  * it came in the error and replaced by its neutral value in the record.
  */
 function malformedRecord(record: Record<string, unknown>, problems: readonly FieldProblem[]): KafkaRecord {
-  const parsed: Record<string, unknown> = { ...record };
+  const parsed: Record<string | symbol, unknown> = { ...record };
   const fields: Record<string, unknown> = {};
   for (const { field } of problems) {
     fields[field] = record[field];
@@ -186,7 +192,7 @@ function malformedRecord(record: Record<string, unknown>, problems: readonly Fie
   const coordinates = record as unknown as RecordCoordinates;
   const message = problems.map((problem) => problem.message).join("; ");
   const [first] = problems as [FieldProblem, ...FieldProblem[]];
-  parsed.malformed = new MalformedRecordError(first.code, coordinates, message, fields);
+  parsed[MALFORMED] = new MalformedRecordError(first.code, coordinates, message, fields);
   return parsed as unknown as KafkaRecord;
 }
 
@@ -227,7 +233,7 @@ function parseRecords(batchKey: string, records: readonly unknown[]): readonly K
  * Checks that `event` is a Kafka ESM batch and returns it typed. Throws {@link InvalidEventError}
  * naming the first thing that is not as expected: the event's shape, or a record whose coordinates
  * (topic, partition, offset) are unusable. A record with usable coordinates but another malformed
- * field stays in the batch with {@link KafkaRecord.malformed} set: it is poison, never a reason to
+ * field stays in the batch with its {@link MALFORMED} error set: it is poison, never a reason to
  * fail the whole batch (which would stall its partition).
  */
 export function parseKafkaEvent(event: unknown): KafkaEvent {

@@ -3,7 +3,7 @@ import type { Config } from "../config";
 import { POISON_CODES, PoisonRecordError } from "../errors";
 import { renderHeaders, renderPayload } from "./decode-payload";
 import { characterCount, DETAIL_TYPE_MAX_CHARS, detailTypeFor, isDetailTypeWithinLimit } from "./detail-type";
-import type { KafkaRecord, RecordCoordinates, TimestampType } from "./kafka-event";
+import { type KafkaRecord, MALFORMED, type RecordCoordinates, type TimestampType } from "./kafka-event";
 import type { PartRenderer, RetryableFailure } from "./part-rendering";
 import { formatFor } from "./record-format";
 
@@ -118,7 +118,8 @@ export function mapRecord(
   record: KafkaRecord,
   render?: PartRenderer,
 ): EventEntry | PoisonRecordError | RetryableFailure {
-  if (record.malformed !== undefined) return record.malformed;
+  const malformed = record[MALFORMED];
+  if (malformed !== undefined) return malformed;
   const key = render
     ? render(record, "key")
     : renderPayload(record.key, formatFor(config.keyFormat, record.topic));

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { deadLetterMessage } from "../../../lambda/core/dead-letter-message";
-import { type KafkaRecord, parseKafkaEvent, recordsOf } from "../../../lambda/core/kafka-event";
+import { type KafkaRecord, MALFORMED, parseKafkaEvent, recordsOf } from "../../../lambda/core/kafka-event";
 import { PoisonRecordError } from "../../../lambda/errors";
 import { kafkaEvent, kafkaRecord } from "../../../tooling/kafka-records";
 
@@ -83,7 +83,7 @@ describe("deadLetterMessage", () => {
   it("carries a malformed record's bad fields as they came, null in their typed place", () => {
     const raw = { ...record, timestamp: "yesterday", headers: [{ a: [300] }] };
     const [parsed] = recordsOf(parseKafkaEvent(kafkaEvent([raw as unknown as KafkaRecord])));
-    const malformed = parsed?.malformed;
+    const malformed = parsed?.[MALFORMED];
     if (parsed === undefined || malformed === undefined)
       throw new Error("the record was not kept as malformed");
     const body = JSON.parse(

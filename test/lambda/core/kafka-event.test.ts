@@ -3,6 +3,7 @@ import { describe, expect, it } from "vitest";
 import {
   type KafkaEvent,
   type KafkaRecord,
+  MALFORMED,
   parseKafkaEvent,
   partitionKey,
   recordsOf,
@@ -130,7 +131,7 @@ describe("parseKafkaEvent: a malformed field with usable coordinates", () => {
   function parsedBad(bad: unknown): KafkaRecord {
     const records = recordsOf(parseKafkaEvent(withRecord(bad)));
     expect(records).toHaveLength(2);
-    expect(records[0]?.malformed).toBeUndefined();
+    expect(records[0]?.[MALFORMED]).toBeUndefined();
     return records[1] as KafkaRecord;
   }
 
@@ -191,21 +192,21 @@ describe("parseKafkaEvent: a malformed field with usable coordinates", () => {
   ])("keeps a record with %s in the batch as poison, naming the field", (_, fields, code, message) => {
     const record = parsedBad({ ...good, ...fields });
     expect(record).toMatchObject({ topic: "orders", partition: 0, offset: 2 });
-    expect(record.malformed).toBeInstanceOf(MalformedRecordError);
-    expect(record.malformed?.code).toBe(code);
-    expect(record.malformed?.message).toMatch(/^orders-0@2: /);
-    expect(record.malformed?.message).toContain(message);
-    expect(record.malformed?.record).toMatchObject({ topic: "orders", partition: 0, offset: 2 });
-    expect(record.malformed?.fields).toEqual(fields);
+    expect(record[MALFORMED]).toBeInstanceOf(MalformedRecordError);
+    expect(record[MALFORMED]?.code).toBe(code);
+    expect(record[MALFORMED]?.message).toMatch(/^orders-0@2: /);
+    expect(record[MALFORMED]?.message).toContain(message);
+    expect(record[MALFORMED]?.record).toMatchObject({ topic: "orders", partition: 0, offset: 2 });
+    expect(record[MALFORMED]?.fields).toEqual(fields);
   });
 
   it("names every malformed field, the first one in the code, and keeps them all as they came", () => {
     const record = parsedBad({ ...good, timestampType: 1, key: [1], headers: "h" });
-    expect(record.malformed?.code).toBe("InvalidTimestampType");
-    expect(record.malformed?.message).toContain("`timestampType`");
-    expect(record.malformed?.message).toContain("`key`");
-    expect(record.malformed?.message).toContain("`headers`");
-    expect(record.malformed?.fields).toEqual({ timestampType: 1, key: [1], headers: "h" });
+    expect(record[MALFORMED]?.code).toBe("InvalidTimestampType");
+    expect(record[MALFORMED]?.message).toContain("`timestampType`");
+    expect(record[MALFORMED]?.message).toContain("`key`");
+    expect(record[MALFORMED]?.message).toContain("`headers`");
+    expect(record[MALFORMED]?.fields).toEqual({ timestampType: 1, key: [1], headers: "h" });
   });
 
   it("replaces the malformed fields by neutral values and keeps the valid ones", () => {

@@ -349,4 +349,15 @@ describe("mapRecord: PutEvents limits the record's own content breaks", () => {
       "DetailTypeTooLong",
     );
   });
+
+  it("takes no field of the incoming JSON for the mark of a malformed record", () => {
+    const wire = {
+      ...kafkaRecord({ offset: 3 }),
+      malformed: new PoisonRecordError("Forged", { topic: "orders", partition: 0, offset: 3 }, "forged"),
+    };
+    const [record] = recordsOf(
+      parseKafkaEvent({ eventSource: "aws:kafka", records: { "orders-0": [wire] } }),
+    );
+    expect(record && mapRecord(config(), record)).not.toBeInstanceOf(PoisonRecordError);
+  });
 });
