@@ -3,9 +3,9 @@ import { backoffDelay } from "../core/backoff";
 import type { EventEntry } from "../core/map-entry";
 import { packRequests } from "../core/pack-requests";
 import { THROTTLING_ERROR_CODE } from "../core/put-events-errors";
-import { PoisonRecordError, RequestFailedError } from "../errors";
+import { RequestFailedError } from "../errors";
 import { DEADLINE_ERROR_CODE, type Deadline } from "./deadline";
-import { decideEntry, decideRequestFailure } from "./entry-decisions";
+import { decideEntry, decideRequestFailure, outcomeOf } from "./entry-decisions";
 import { failed, type RecordOutcome } from "./outcome";
 import type { EntryResult, Publisher } from "./publisher";
 import { type Job, RetryQueue } from "./retry-queue";
@@ -92,23 +92,12 @@ export async function deliverEntries(
       case "split":
         queue.unshiftSplit(job.entries, job.retry);
         break;
-      case "poison":
-        for (const item of job.entries) {
-          const error = new PoisonRecordError(decision.code, item.record, decision.message, {
-            cause: failure,
-          });
-          outcomes.set(item, { kind: "poison", error });
-        }
-        break;
-      case "stop":
-        stoppedBy ??= decision;
-        settle(job.entries, failed(decision.code, decision.message));
-        break;
       case "retry":
         retryLater(job.entries, job.retry);
         break;
-      case "failed":
-        settle(job.entries, failed(decision.code, decision.message));
+      default:
+        if (decision.kind === "stop") stoppedBy ??= decision;
+        for (const item of job.entries) outcomes.set(item, outcomeOf(decision, item.record, failure));
     }
   };
 
@@ -119,12 +108,8 @@ export async function deliverEntries(
       const result = results[index];
       if (result?.errorCode === THROTTLING_ERROR_CODE) throttled += 1;
       const decision = decideEntry(result, job.retry, retriesMax);
-      if (decision.kind === "delivered") outcomes.set(item, decision);
-      else if (decision.kind === "retry") again.push(item);
-      else if (decision.kind === "poison") {
-        const error = new PoisonRecordError(decision.code, item.record, decision.message);
-        outcomes.set(item, { kind: "poison", error });
-      } else outcomes.set(item, failed(decision.code, decision.message));
+      if (decision.kind === "retry") again.push(item);
+      else outcomes.set(item, outcomeOf(decision, item.record));
     });
     stats.throttledEntries += throttled;
     if (throttled === 0) limit.onSuccess();

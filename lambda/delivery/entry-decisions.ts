@@ -1,5 +1,7 @@
+import type { RecordCoordinates } from "../core/kafka-event";
 import { classifyEntryError } from "../core/put-events-errors";
-import { POISON_CODES, type RequestFailureKind } from "../errors";
+import { POISON_CODES, PoisonRecordError, type RequestFailureKind } from "../errors";
+import { failed, type RecordOutcome } from "./outcome";
 import type { EntryResult } from "./publisher";
 
 // The failure policy (README "Failure policy", SPEC §5) for what a PutEvents answer means, as pure
@@ -84,5 +86,35 @@ export function decideRequestFailure(
       return retry < retriesMax
         ? { kind: "retry" }
         : { kind: "failed", code, message: `still failing after ${retriesMax} retries: ${message}` };
+  }
+}
+
+/** A decision that settles an entry: delivered, poison, or failed (`stop` fails it too). */
+export type FinalDecision =
+  | Extract<EntryDecision, { kind: "delivered" | "poison" | "failed" }>
+  | Extract<RequestDecision, { kind: "poison" | "stop" | "failed" }>;
+
+/** The outcome a settling decision gives the entry of `record`; `cause` is the request's failure. */
+export function outcomeOf(
+  decision: FinalDecision,
+  record: RecordCoordinates,
+  cause?: unknown,
+): RecordOutcome {
+  switch (decision.kind) {
+    case "delivered":
+      return decision;
+    case "poison":
+      return {
+        kind: "poison",
+        error: new PoisonRecordError(
+          decision.code,
+          record,
+          decision.message,
+          cause === undefined ? undefined : { cause },
+        ),
+      };
+    case "stop":
+    case "failed":
+      return failed(decision.code, decision.message);
   }
 }

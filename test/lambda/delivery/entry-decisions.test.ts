@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { decideEntry, decideRequestFailure } from "../../../lambda/delivery/entry-decisions";
+import { decideEntry, decideRequestFailure, outcomeOf } from "../../../lambda/delivery/entry-decisions";
 import type { EntryResult } from "../../../lambda/delivery/publisher";
-import type { RequestFailureKind } from "../../../lambda/errors";
+import { PoisonRecordError, type RequestFailureKind } from "../../../lambda/errors";
 
 // The README's failure policy, row by row, for what one PutEvents answer means.
 
@@ -105,5 +105,33 @@ describe("decideRequestFailure: a request that failed as a whole", () => {
         "poison",
       );
     }
+  });
+});
+
+describe("outcomeOf: the outcome a settling decision gives an entry", () => {
+  const record = { topic: "orders", partition: 1, offset: 7 };
+
+  it("keeps a delivery's EventId", () => {
+    expect(outcomeOf({ kind: "delivered", eventId: "e-1" }, record)).toEqual({
+      kind: "delivered",
+      eventId: "e-1",
+    });
+  });
+
+  it("makes poison a PoisonRecordError with the record's coordinates and the request's failure as cause", () => {
+    const cause = new Error("HTTP 413");
+    const outcome = outcomeOf({ kind: "poison", code: "EntryTooLarge", message: "too large" }, record, cause);
+    expect(outcome.kind).toBe("poison");
+    const error = outcome.kind === "poison" ? outcome.error : undefined;
+    expect(error).toBeInstanceOf(PoisonRecordError);
+    expect(error).toMatchObject({ code: "EntryTooLarge", record, message: "orders-1@7: too large", cause });
+  });
+
+  it.each(["stop", "failed"] as const)("reports a %s decision failed with its code", (kind) => {
+    expect(outcomeOf({ kind, code: "ValidationException", message: "invalid ARN" }, record)).toEqual({
+      kind: "failed",
+      code: "ValidationException",
+      message: "invalid ARN",
+    });
   });
 });
