@@ -73,6 +73,16 @@ function describe(value: unknown): string {
   return String(value);
 }
 
+/**
+ * How a bad key, value or header value is named in errors: its type only, since the message reaches
+ * the logs and record contents never do.
+ */
+function describeType(value: unknown): string {
+  if (value === null || value === undefined || Array.isArray(value)) return describe(value);
+  const type = typeof value;
+  return type === "object" ? "an object" : `a ${type}`;
+}
+
 function isOptionalString(value: unknown): boolean {
   return value === undefined || value === null || typeof value === "string";
 }
@@ -105,17 +115,17 @@ function isHeaders(headers: unknown): boolean {
 
 /** What is wrong with `headers`, naming the element (index, header name, byte index), or undefined. */
 function headersProblem(headers: unknown): string | undefined {
-  if (!Array.isArray(headers)) return `\`headers\` is not an array: got ${describe(headers)}`;
+  if (!Array.isArray(headers)) return `\`headers\` is not an array: got ${describeType(headers)}`;
   for (let index = 0; index < headers.length; index += 1) {
     const header: unknown = headers[index];
     if (!isObject(header))
-      return `headers[${index}] is not a { name: bytes } object: got ${describe(header)}`;
+      return `headers[${index}] is not a { name: bytes } object: got ${describeType(header)}`;
     for (const name in header) {
       const bytes = header[name];
       if (bytes === null) continue;
       const where = `headers[${index}] ${JSON.stringify(name)}`;
       if (!Array.isArray(bytes))
-        return `${where} is not an array of signed bytes or null: got ${describe(bytes)}`;
+        return `${where} is not an array of signed bytes or null: got ${describeType(bytes)}`;
       for (let at = 0; at < bytes.length; at += 1) {
         if (!isSignedByte(bytes[at]))
           return `${where} byte ${at} is not a signed byte (-128..127): got ${describe(bytes[at])}`;
@@ -156,11 +166,11 @@ function fieldProblems(record: Record<string, unknown>): FieldProblem[] {
     problems.push({ field: "timestampType", code: POISON_CODES.invalidTimestampType, message });
   }
   if (!isOptionalString(key)) {
-    const message = `\`key\` is not a base64 string or null: got ${describe(key)}`;
+    const message = `\`key\` is not a base64 string or null: got ${describeType(key)}`;
     problems.push({ field: "key", code: POISON_CODES.invalidKeyType, message });
   }
   if (!isOptionalString(value)) {
-    const message = `\`value\` is not a base64 string or null: got ${describe(value)}`;
+    const message = `\`value\` is not a base64 string or null: got ${describeType(value)}`;
     problems.push({ field: "value", code: POISON_CODES.invalidValueType, message });
   }
   const headerProblem = headers === undefined ? undefined : headersProblem(headers);

@@ -151,7 +151,7 @@ describe("parseKafkaEvent: a malformed field with usable coordinates", () => {
       "InvalidTimestampType",
       '`timestampType` is not one of CREATE_TIME, LOG_APPEND_TIME, NO_TIMESTAMP_TYPE: got "CreateTime"',
     ],
-    ["a numeric key", { key: 42 }, "InvalidKeyType", "`key` is not a base64 string or null: got 42"],
+    ["a numeric key", { key: 42 }, "InvalidKeyType", "`key` is not a base64 string or null: got a number"],
     [
       "an object value",
       { value: { id: 1 } },
@@ -169,13 +169,13 @@ describe("parseKafkaEvent: a malformed field with usable coordinates", () => {
       "a header that is not an object",
       { headers: [{ a: [1] }, "x"] },
       "InvalidHeaders",
-      'headers[1] is not a { name: bytes } object: got "x"',
+      "headers[1] is not a { name: bytes } object: got a string",
     ],
     [
       "a header value that is a string",
       { headers: [{ a: "x" }] },
       "InvalidHeaders",
-      'headers[0] "a" is not an array of signed bytes or null: got "x"',
+      'headers[0] "a" is not an array of signed bytes or null: got a string',
     ],
     [
       "a header byte out of range",
@@ -207,6 +207,13 @@ describe("parseKafkaEvent: a malformed field with usable coordinates", () => {
     expect(record[MALFORMED]?.message).toContain("`key`");
     expect(record[MALFORMED]?.message).toContain("`headers`");
     expect(record[MALFORMED]?.fields).toEqual({ timestampType: 1, key: [1], headers: "h" });
+  });
+
+  it("names only the type of a malformed key, value or header value: record contents stay out of logs", () => {
+    const secret = "card-4111-1111";
+    const record = parsedBad({ ...good, key: { secret }, headers: [{ token: secret }] });
+    expect(record[MALFORMED]?.message).not.toContain(secret);
+    expect(record[MALFORMED]?.fields).toEqual({ key: { secret }, headers: [{ token: secret }] });
   });
 
   it("replaces the malformed fields by neutral values and keeps the valid ones", () => {
