@@ -1,6 +1,7 @@
 import type { Rendered } from "../core/decode-payload";
 import type { DecimalFormat } from "../env-names";
 import type { CodecLoader, CompiledCodec } from "./codec-port";
+import { glueMessagePaths } from "./glue-protobuf-index";
 import type { RegistryDecoder, RegistryPoison, RetryableDecodeFailure } from "./registry-decoder";
 import {
   InvalidSchemaError,
@@ -26,6 +27,8 @@ export interface RegistryDecoderSettings {
 interface ReadySchema {
   readonly schema: RegistrySchema;
   readonly codec: CompiledCodec;
+  /** Glue Protobuf only: the Confluent message-index path of each message in Glue's numbering. */
+  readonly gluePaths?: readonly (readonly number[])[];
 }
 
 const FORMAT_NAMES = { avro: "Avro", protobuf: "Protobuf", "json-schema": "JSON Schema" } as const;
@@ -77,7 +80,10 @@ export function registryDecoder(
       );
     }
     try {
-      return { schema, codec: compile(schema, { decimalFormat: settings.decimalFormat }) };
+      const codec = compile(schema, { decimalFormat: settings.decimalFormat });
+      return ref.registry === "glue" && schema.format === "protobuf"
+        ? { schema, codec, gluePaths: glueMessagePaths(schema.text) }
+        : { schema, codec };
     } catch (cause) {
       throw new InvalidSchemaError(
         `${describe(ref)} is not a ${FORMAT_NAMES[schema.format]} schema that compiles: ${(cause as Error).message}`,
@@ -131,7 +137,7 @@ export function registryDecoder(
           );
         return retryable(error.message);
       }
-      const { schema, codec } = settled.value;
+      const { schema, codec, gluePaths } = settled.value;
       const expected = `${FORMAT_NAMES[payload.format]} matching ${describe(ref)}`;
       if (schema.format !== payload.format)
         return poison(
@@ -140,7 +146,7 @@ export function registryDecoder(
         );
       let messageIndexes = frame.messageIndexes;
       if (frame.glueMessageIndex !== undefined) {
-        messageIndexes = codec.messageIndexesOfGlueIndex?.(frame.glueMessageIndex);
+        messageIndexes = gluePaths?.[frame.glueMessageIndex];
         if (messageIndexes === undefined)
           return poison(
             REGISTRY_CODES.schemaMismatch,

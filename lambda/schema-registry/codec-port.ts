@@ -7,11 +7,6 @@ export interface CompiledCodec {
    * selects the Protobuf message by Confluent's index path (`[0]` the first top-level message).
    */
   render(payload: Buffer, messageIndexes?: readonly number[]): string;
-  /**
-   * Protobuf only: Confluent's index path of the message that AWS Glue's serializer numbers `index`
-   * (every message of the schema, nested included, sorted by full name), or undefined if there is none.
-   */
-  messageIndexesOfGlueIndex?(index: number): readonly number[] | undefined;
 }
 
 /** A codec module's `compile` (lambda/schema-registry/codecs/*.ts): throws when the schema does not compile. */

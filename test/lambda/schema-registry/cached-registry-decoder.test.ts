@@ -1,4 +1,5 @@
 import avro from "avsc";
+import protobuf from "protobufjs";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { RegistryFormat } from "../../../lambda/env-names";
 import { registryDecoder } from "../../../lambda/schema-registry/cached-registry-decoder";
@@ -190,5 +191,49 @@ describe("registryDecoder", () => {
   it("reports a payload it was not asked to prepare as retryable, never as decoded", () => {
     const { subject } = decoder();
     expect(subject.render(order(1))).toMatchObject({ ok: false, retryable: true });
+  });
+});
+
+describe("registryDecoder with Protobuf", () => {
+  const PROTO = `syntax = "proto3"; package shop;
+    message Order { int64 id = 1; message Line { string sku = 1; } }
+    message Audit { string who = 1; }`;
+  const root = protobuf.parse(PROTO, { keepCase: true }).root;
+  const line = root.lookupType("shop.Order.Line");
+  const audit = root.lookupType("shop.Audit");
+
+  it("selects the message by Confluent's index path", async () => {
+    registry.ids.set(20, { schemaType: "PROTOBUF", schema: PROTO });
+    const { subject } = decoder();
+    const nested = payload(
+      confluentFrame(20, Buffer.concat([Buffer.from([4, 0, 0]), line.encode({ sku: "A-1" }).finish()])),
+      "protobuf",
+    );
+    const second = payload(
+      confluentFrame(20, Buffer.concat([Buffer.from([2, 2]), audit.encode({ who: "ops" }).finish()])),
+      "protobuf",
+    );
+    await subject.prepare([nested, second], never);
+    expect(subject.render(nested)).toMatchObject({ ok: true, json: '{"Line":{"sku":"A-1"}}' });
+    expect(subject.render(second)).toMatchObject({ ok: true, json: '{"Audit":{"who":"ops"}}' });
+  });
+
+  it("maps Glue's message number (full names sorted) to the message", async () => {
+    const glue = async (): Promise<RegistrySchema> => ({
+      format: "protobuf",
+      text: PROTO,
+      references: new Map(),
+    });
+    const { subject } = decoder({ url: false, glue });
+    // Glue numbers shop.Audit = 0, shop.Order = 1, shop.Order.Line = 2.
+    const framed = (index: number, body: Uint8Array) =>
+      payload(glueFrame(GLUE_VERSION, Buffer.concat([Buffer.from([index]), body])), "protobuf");
+    const nested = framed(2, line.encode({ sku: "B-2" }).finish());
+    const first = framed(0, audit.encode({ who: "dev" }).finish());
+    const missing = framed(9, Buffer.alloc(0));
+    await subject.prepare([nested, first, missing], never);
+    expect(subject.render(nested)).toMatchObject({ ok: true, json: '{"Line":{"sku":"B-2"}}' });
+    expect(subject.render(first)).toMatchObject({ ok: true, json: '{"Audit":{"who":"dev"}}' });
+    expect(subject.render(missing)).toMatchObject({ ok: false, code: "SchemaMismatch" });
   });
 });

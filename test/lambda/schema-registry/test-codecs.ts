@@ -1,4 +1,5 @@
 import avro from "avsc";
+import protobuf from "protobufjs";
 import type { RegistryFormat } from "../../../lambda/env-names";
 import type { CodecCompiler, CodecLoader } from "../../../lambda/schema-registry/codec-port";
 
@@ -26,6 +27,37 @@ export const jsonCodec: CodecCompiler = () => ({
   },
 });
 
+/**
+ * A stand-in Protobuf codec (protobufjs): the message at Confluent's index path, rendered by
+ * `toObject` with longs as strings. Enough to test message selection, not the documented rendering.
+ */
+export const protobufCodec: CodecCompiler = ({ text }) => {
+  const root = protobuf.parse(text, { keepCase: true }).root;
+  const messagesOf = (namespace: protobuf.NamespaceBase): protobuf.Type[] =>
+    namespace.nestedArray.flatMap((nested) =>
+      nested instanceof protobuf.Type
+        ? [nested]
+        : nested instanceof protobuf.Namespace && !(nested instanceof protobuf.Service)
+          ? messagesOf(nested)
+          : [],
+    );
+  return {
+    render(payload, messageIndexes = [0]) {
+      let candidates = messagesOf(root);
+      let type: protobuf.Type | undefined;
+      for (const index of messageIndexes) {
+        type = candidates[index];
+        if (type === undefined) throw new Error(`no message at ${messageIndexes.join(".")}`);
+        candidates = type.nestedArray.filter(
+          (nested): nested is protobuf.Type => nested instanceof protobuf.Type,
+        );
+      }
+      if (type === undefined) throw new Error("no message index");
+      return JSON.stringify({ [type.name]: type.toObject(type.decode(payload), { longs: String }) });
+    },
+  };
+};
+
 /** A loader of the stand-ins that records which formats were loaded, for the lazy-loading assertions. */
 export function testCodecLoader(): { load: CodecLoader; loaded: RegistryFormat[] } {
   const loaded: RegistryFormat[] = [];
@@ -35,6 +67,7 @@ export function testCodecLoader(): { load: CodecLoader; loaded: RegistryFormat[]
       loaded.push(format);
       if (format === "avro") return avscCodec;
       if (format === "json-schema") return jsonCodec;
+      if (format === "protobuf") return protobufCodec;
       throw new Error(`no test codec for ${format}`);
     },
   };
