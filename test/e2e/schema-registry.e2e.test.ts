@@ -8,6 +8,7 @@ import {
 } from "@aws-sdk/client-glue";
 import { CreateSecretCommand, SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
 import avro from "avsc";
+import protobuf from "protobufjs";
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it, vi } from "vitest";
 import type { RegistryPayload } from "../../lambda/schema-registry/registry-decoder";
 import { registryDecoderFor } from "../../lambda/schema-registry/registry-decoder-for";
@@ -193,6 +194,50 @@ describe("the registry decoder against Apicurio (ccompat) and Glue (moto)", () =
     expect(decoder.render(zlib)).toMatchObject({ ok: true, json: JSON.stringify(ordersJson[1]) });
     expect(decoder.render(older)).toMatchObject({ ok: true, json: '{"id":3,"item":"cup"}' });
     expect(decoder.render(unknown)).toMatchObject({ ok: false, code: "UnknownSchema" });
+  });
+});
+
+describe("Glue Protobuf against moto", () => {
+  afterEach(() => {
+    vi.unstubAllEnvs();
+  });
+
+  it("selects the message Glue's serializer numbered (all messages sorted by full name)", async () => {
+    vi.stubEnv("AWS_ENDPOINT_URL_GLUE", moto);
+    const proto = `syntax = "proto3"; package shop;
+      message Order { int64 id = 1; message Line { string sku = 1; } }
+      message Audit { string who = 1; }`;
+    const glue = new GlueClient({ endpoint: moto });
+    await glue.send(new CreateRegistryCommand({ RegistryName: `proto-${id}` }));
+    const { SchemaVersionId } = await glue.send(
+      new CreateSchemaCommand({
+        RegistryId: { RegistryName: `proto-${id}` },
+        SchemaName: "orders",
+        DataFormat: "PROTOBUF",
+        Compatibility: "NONE",
+        SchemaDefinition: proto,
+      }),
+    );
+    const root = protobuf.parse(proto, { keepCase: true }).root;
+    const line = root.lookupType("shop.Order.Line").encode({ sku: "A-1" }).finish();
+    // shop.Audit = 0, shop.Order = 1, shop.Order.Line = 2
+    const framed: RegistryPayload = {
+      bytes: glueZlibFrame(SchemaVersionId as string, Buffer.concat([Buffer.from([2]), line])),
+      format: "protobuf",
+      topic: "orders",
+      part: "value",
+    };
+    const decoder = registryDecoderFor(
+      {
+        schemaRegistryUrl: undefined,
+        schemaRegistryAuthSecretArn: undefined,
+        glueRegistryRegion: "us-east-1",
+        decimalFormat: "base64",
+      },
+      { loadCodec: testCodecLoader().load },
+    );
+    await decoder.prepare([framed], never);
+    expect(decoder.render(framed)).toMatchObject({ ok: true, json: '{"Line":{"sku":"A-1"}}' });
   });
 });
 
