@@ -66,10 +66,10 @@ export function registryDecoder(
   });
 
   async function load(ref: SchemaRef, signal: AbortSignal): Promise<ReadySchema> {
-    const schema =
-      ref.registry === "glue"
-        ? await sources.glue(ref.versionId, signal)
-        : await (sources.confluent as NonNullable<SchemaSources["confluent"]>)(ref.id, signal);
+    let schema: RegistrySchema;
+    if (ref.registry === "glue") schema = await sources.glue(ref.versionId, signal);
+    else if (sources.confluent !== undefined) schema = await sources.confluent(ref.id, signal);
+    else throw new RegistryUnavailableError(`${describe(ref)}: no SCHEMA_REGISTRY_URL to ask`);
     let compile: Awaited<ReturnType<CodecLoader>>;
     try {
       compile = await loadCodec(schema.format);
