@@ -31,6 +31,9 @@ interface ReadySchema {
   readonly gluePaths?: readonly (readonly number[])[];
 }
 
+/** Schema lookups one `prepare` runs at once. */
+const MAX_CONCURRENT_LOOKUPS = 8;
+
 const FORMAT_NAMES = { avro: "Avro", protobuf: "Protobuf", "json-schema": "JSON Schema" } as const;
 
 function describe(ref: SchemaRef): string {
@@ -100,15 +103,19 @@ export function registryDecoder(
         if ("ok" in ref || (ref.registry === "confluent" && sources.confluent === undefined)) continue;
         wanted.set(schemaKey(ref), ref);
       }
-      await Promise.all(
-        [...wanted].map(([key, ref]) =>
-          cache
+      // A few lookups at a time: a batch naming thousands of ids must not open thousands of connections.
+      const queue = [...wanted];
+      const worker = async () => {
+        for (let next = queue.shift(); next !== undefined; next = queue.shift()) {
+          const [key, ref] = next;
+          await cache
             .get(key, () => load(ref, signal))
             .catch(() => {
               // Remembered by the cache; `render` reports it per payload.
-            }),
-        ),
-      );
+            });
+        }
+      };
+      await Promise.all(Array.from({ length: Math.min(MAX_CONCURRENT_LOOKUPS, queue.length) }, worker));
     },
 
     render(payload): Rendered | RegistryPoison | RetryableDecodeFailure {

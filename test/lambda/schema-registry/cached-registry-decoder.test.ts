@@ -237,3 +237,30 @@ describe("registryDecoder with Protobuf", () => {
     expect(subject.render(missing)).toMatchObject({ ok: false, code: "SchemaMismatch" });
   });
 });
+
+describe("registryDecoder with many schemas in one batch", () => {
+  it("looks up at most 8 schemas at a time, and every one of them", async () => {
+    let inFlight = 0;
+    let most = 0;
+    const glue = async (versionId: string): Promise<RegistrySchema> => {
+      inFlight += 1;
+      most = Math.max(most, inFlight);
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      inFlight -= 1;
+      if (versionId.endsWith("0")) throw new UnknownSchemaError(versionId);
+      return { format: "avro", text: JSON.stringify(ORDER), references: new Map() };
+    };
+    const { subject } = decoder({ url: false, glue });
+    const payloads = Array.from({ length: 40 }, (_, i) =>
+      payload(
+        glueFrame(
+          `00000000-0000-0000-0000-${String(i).padStart(12, "0")}`,
+          orderType.toBuffer({ id: i, item: "x" }),
+        ),
+      ),
+    );
+    await subject.prepare(payloads, never);
+    expect(most).toBe(8);
+    expect(payloads.filter((p) => subject.render(p).ok)).toHaveLength(36);
+  });
+});
