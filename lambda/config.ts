@@ -6,7 +6,7 @@ import {
 } from "./core/detail-type";
 import { compileJsonPath, type JsonPathQuery } from "./core/json-path";
 import type { FormatSelector } from "./core/record-format";
-import { ENV, RECORD_FORMATS, type RecordFormat } from "./env-names";
+import { DECIMAL_FORMATS, type DecimalFormat, ENV, RECORD_FORMATS, type RecordFormat } from "./env-names";
 import { ConfigError, ConfigErrors } from "./errors";
 
 /** When the event's `Time` comes from: not set (EventBridge stamps it), the Kafka timestamp, or a field of the value. */
@@ -40,6 +40,14 @@ export interface Config {
   readonly dlqUrl: string | undefined;
   readonly partialBatchResponse: boolean;
   readonly logRecordPayloads: boolean;
+  /** `SCHEMA_REGISTRY_URL`: a Confluent-compatible registry's API root; without it Confluent-framed payloads are poison. */
+  readonly schemaRegistryUrl: string | undefined;
+  /** `SCHEMA_REGISTRY_AUTH_SECRET_ARN`: the Secrets Manager secret holding the registry's basic auth. */
+  readonly schemaRegistryAuthSecretArn: string | undefined;
+  /** `GLUE_REGISTRY_REGION`: the Glue registry's region; undefined means the function's own. */
+  readonly glueRegistryRegion: string | undefined;
+  /** `DECIMAL_FORMAT`: Avro decimals as the connector's base64 (default) or as exact JSON numbers. */
+  readonly decimalFormat: DecimalFormat;
 }
 
 /**
@@ -54,6 +62,9 @@ const EVENT_BUS_ARN =
 const ROLE_ARN = /^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@\-/]{1,512}$/;
 const SQS_URL = /^https?:\/\/\S+\/\d{12}\/[\w-]{1,80}(\.fifo)?$/;
 const GLOBAL_ENDPOINT_ID = /^[A-Za-z0-9-]+\.[A-Za-z0-9-]+$/;
+// https://docs.aws.amazon.com/secretsmanager/latest/userguide/reference_iam-permissions.html#iam-resources
+const SECRET_ARN = /^arn:aws[a-z-]*:secretsmanager:[a-z]{2}(?:-[a-z]+)+-\d:\d{12}:secret:[\w/+=.@-]+$/;
+const REGION = /^[a-z]{2}(?:-[a-z]+)+-\d$/;
 
 type Env = Readonly<Record<string, string | undefined>>;
 
@@ -106,20 +117,38 @@ function jsonPath(env: Env, name: string): JsonPathQuery | undefined {
   }
 }
 
-/** Formats whose decoders ship in this version; the schema-registry ones are SPEC §9 ("coming next"). */
-const SUPPORTED_FORMATS: readonly RecordFormat[] = ["json", "string", "base64", "auto"];
-
 function recordFormat(name: string, text: string, value: string): RecordFormat {
-  const allowed = `one of ${SUPPORTED_FORMATS.join(", ")}, optionally per topic (orders:json,logs:string)`;
-  if (!RECORD_FORMATS.includes(value as RecordFormat)) throw new ConfigError(name, text, allowed);
-  if (!SUPPORTED_FORMATS.includes(value as RecordFormat)) {
+  if (!RECORD_FORMATS.includes(value as RecordFormat))
     throw new ConfigError(
       name,
       text,
-      `${allowed}; "${value}" needs schema-registry support, not in this version`,
+      `one of ${RECORD_FORMATS.join(", ")}, optionally per topic (orders:json,logs:string)`,
     );
-  }
   return value as RecordFormat;
+}
+
+function oneOf<T extends string>(env: Env, name: string, allowed: readonly T[], fallback: T): T {
+  const value = read(env, name);
+  if (value === undefined) return fallback;
+  if (!allowed.includes(value as T)) throw new ConfigError(name, value, `one of ${allowed.join(", ")}`);
+  return value as T;
+}
+
+/** An http(s) URL that `fetch` can take, credentials excluded (they come from the secret). */
+function registryUrl(env: Env): string | undefined {
+  const text = read(env, ENV.schemaRegistryUrl);
+  if (text === undefined) return undefined;
+  const expected =
+    "an http(s) URL of a Confluent-compatible schema registry API, without credentials (https://registry.example.com or http://host:8080/apis/ccompat/v7)";
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch (cause) {
+    throw new ConfigError(ENV.schemaRegistryUrl, text, expected, { cause });
+  }
+  if ((url.protocol !== "http:" && url.protocol !== "https:") || url.username !== "" || url.password !== "")
+    throw new ConfigError(ENV.schemaRegistryUrl, text, expected);
+  return text;
 }
 
 const DEFAULT_KEY_FORMAT: FormatSelector = { defaultFormat: "string", byTopic: new Map() };
@@ -237,7 +266,7 @@ function logLevel(env: Env): LogLevel {
 }
 
 function rejectUnsupported(env: Env): void {
-  for (const name of [ENV.schemaRegistryUrl, ENV.schemaRegistryAuthSecretArn, ENV.offloadS3Bucket]) {
+  for (const name of [ENV.offloadS3Bucket]) {
     const value = read(env, name);
     if (value !== undefined)
       throw new ConfigError(name, value, "unset: this version has no support for it yet");
@@ -295,6 +324,7 @@ export function checkConfig(env: Env = process.env): ConfigCheck {
     }
   });
   const level = checked<LogLevel>("INFO", () => logLevel(env));
+  const schemaRegistryUrl = checked(undefined, () => registryUrl(env));
   const source = checked("", () => eventSource(env, connectorId));
 
   const config: Config = Object.freeze({
@@ -335,6 +365,28 @@ export function checkConfig(env: Env = process.env): ConfigCheck {
     logRecordPayloads: checked(
       false,
       () => boolean(env, ENV.logRecordPayloads, false) && (level === "DEBUG" || level === "TRACE"),
+    ),
+    schemaRegistryUrl,
+    schemaRegistryAuthSecretArn: checked(undefined, () => {
+      const arn = matching(
+        env,
+        ENV.schemaRegistryAuthSecretArn,
+        SECRET_ARN,
+        "a Secrets Manager secret ARN (arn:aws:secretsmanager:<region>:<account>:secret:<name>)",
+      );
+      if (arn !== undefined && read(env, ENV.schemaRegistryUrl) === undefined)
+        throw new ConfigError(
+          ENV.schemaRegistryUrl,
+          undefined,
+          `the registry URL the credentials of ${ENV.schemaRegistryAuthSecretArn} are for`,
+        );
+      return arn;
+    }),
+    glueRegistryRegion: checked(undefined, () =>
+      matching(env, ENV.glueRegistryRegion, REGION, "an AWS region such as eu-west-1"),
+    ),
+    decimalFormat: checked<DecimalFormat>("base64", () =>
+      oneOf(env, ENV.decimalFormat, DECIMAL_FORMATS, "base64"),
     ),
   });
   return problems.length === 0 ? { config, problems } : { config: undefined, problems };

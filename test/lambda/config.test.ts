@@ -102,16 +102,6 @@ describe("loadConfig: invalid values name the variable and the value", () => {
     expect(error.expected).not.toBe("");
   });
 
-  it.each(["avro", "protobuf", "json-schema", "orders:avro"])(
-    "rejects VALUE_FORMAT=%s as not supported in this version",
-    (value) => {
-      const error = configError({ ...REQUIRED, VALUE_FORMAT: value });
-      expect(error.variable).toBe("VALUE_FORMAT");
-      expect(error.message).toContain(JSON.stringify(value));
-      expect(error.message).toMatch(/schema-registry support, not in this version/);
-    },
-  );
-
   it("lists the supported formats when a format is unknown", () => {
     const error = configError({ ...REQUIRED, KEY_FORMAT: "xml" });
     for (const format of ["json", "string", "base64", "auto"]) expect(error.message).toContain(format);
@@ -131,14 +121,11 @@ describe("loadConfig: invalid values name the variable and the value", () => {
     expect(config.iamExternalId).toBe("ext-123");
   });
 
-  it.each([ENV.offloadS3Bucket, ENV.schemaRegistryUrl, ENV.schemaRegistryAuthSecretArn])(
-    "rejects %s, which this version does not support yet",
-    (name) => {
-      const error = configError({ ...REQUIRED, [name]: "my-value" });
-      expect(error.variable).toBe(name);
-      expect(error.message).toContain(`${name}="my-value"`);
-    },
-  );
+  it.each([ENV.offloadS3Bucket])("rejects %s, which this version does not support yet", (name) => {
+    const error = configError({ ...REQUIRED, [name]: "my-value" });
+    expect(error.variable).toBe(name);
+    expect(error.message).toContain(`${name}="my-value"`);
+  });
 
   // jsonpath-plus' toPathArray("$.items[") returns ["$", "items"], so an unbalanced bracket passes the
   // "at least one segment" check and the variable silently means "$.items". SPEC §6 asks that an
