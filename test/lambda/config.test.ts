@@ -127,7 +127,7 @@ describe("loadConfig: invalid values name the variable and the value", () => {
     expect(config.iamExternalId).toBe("ext-123");
   });
 
-  it.each([ENV.offloadS3Bucket, ENV.schemaRegistryUrl, ENV.schemaRegistryAuthSecretArn])(
+  it.each([ENV.schemaRegistryUrl, ENV.schemaRegistryAuthSecretArn])(
     "rejects %s, which this version does not support yet",
     (name) => {
       const error = configError({ ...REQUIRED, [name]: "my-value" });
