@@ -2,6 +2,7 @@ import { entrySize } from "../core/entry-size";
 import type { RecordCoordinates } from "../core/kafka-event";
 import type { EventEntry } from "../core/map-entry";
 import type { RecordFormat } from "../env-names";
+import { CLAIM_CHECK_CONTENT_TYPES } from "./content-types";
 import { findJsonSpan } from "./json-span";
 import type { OffloadPath } from "./offload-path";
 
@@ -23,13 +24,6 @@ export interface ClaimCheckSettings {
   readonly prefix: string;
   readonly path: OffloadPath;
 }
-
-/** Content types of claim-check objects; the restore helper reads them to put the part back as it was. */
-export const CLAIM_CHECK_CONTENT_TYPES = {
-  json: "application/json",
-  text: "text/plain; charset=utf-8",
-  bytes: "application/octet-stream",
-} as const;
 
 /**
  * The object key of a record's claim check: `<prefix><topic>/<partition>/<offset>` (SPEC §9). It depends

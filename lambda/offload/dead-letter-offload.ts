@@ -1,7 +1,8 @@
 import type { DeadLetterResult, DeadLetterSender } from "../adapters/sqs-dead-letters";
 import { type DeadLetterMessage, SQS_MAX_BYTES } from "../core/dead-letter-message";
-import { CLAIM_CHECK_CONTENT_TYPES, s3ObjectArn } from "./claim-check";
+import { s3ObjectArn } from "./claim-check";
 import type { ClaimCheckStore } from "./claim-check-store";
+import { CLAIM_CHECK_CONTENT_TYPES } from "./content-types";
 import { claimCheckedDeadLetter, deadLetterObjectKey } from "./dead-letter-claim-check";
 import { runBounded } from "./run-bounded";
 

@@ -1,5 +1,5 @@
 import { GetObjectCommand, type S3Client } from "@aws-sdk/client-s3";
-import { CLAIM_CHECK_CONTENT_TYPES } from "./claim-check";
+import { CLAIM_CHECK_CONTENT_TYPES } from "./content-types";
 import { DEFAULT_OFFLOAD_PATH, parseOffloadPath } from "./offload-path";
 
 export interface RestoreOptions {
