@@ -1,11 +1,11 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { type Config, loadConfig } from "../../../lambda/config";
 import type { KafkaRecord } from "../../../lambda/core/kafka-event";
 import { type EventEntry, mapRecord } from "../../../lambda/core/map-entry";
 import type { Deadline } from "../../../lambda/delivery/deadline";
 import type { OffloadResult } from "../../../lambda/offload/claim-check-port";
 import { offloadStage } from "../../../lambda/offload/offload-stage";
-import { s3ClaimCheckStore } from "../../../lambda/offload/s3-claim-check-store";
+import { claimCheckStoreFromEnv, s3ClaimCheckStore } from "../../../lambda/offload/s3-claim-check-store";
 import { kafkaRecord, type RecordSpec } from "../../../tooling/kafka-records";
 import { S3_FAULTS, type S3Bench, startS3Bench } from "./s3-bench";
 
@@ -198,11 +198,35 @@ describe("offload stage over S3 (moto)", () => {
   });
 });
 
+describe("the S3 client from the environment", () => {
+  afterEach(() => vi.unstubAllEnvs());
+
+  it("uses S3's own endpoint and the function's region, never the EventBridge endpoint", async () => {
+    vi.stubEnv("AWS_ENDPOINT_URL_S3", s3.url);
+    vi.stubEnv("EVENTBRIDGE_ENDPOINT_URL", "http://127.0.0.1:9/");
+    vi.stubEnv("AWS_REGION", "eu-west-3");
+    const config = configWith({
+      OFFLOAD_THRESHOLD_BYTES: "0",
+      EVENT_BUS_ARN: "arn:aws:events:ap-southeast-2:123456789012:event-bus/far",
+    });
+    const { offload } = config;
+    if (offload === undefined) throw new Error("offload is off");
+    const stage = offloadStage({ ...config, offload }, claimCheckStoreFromEnv(offload.bucket, 4));
+    const result = await stage(entriesOf(config, [{ offset: 2 }]), farDeadline);
+    expect(offloaded(result.entries)).toEqual([2]);
+    expect(await s3.listKeys(bucket)).toEqual(["orders/0/2"]);
+    // Path style on the override, signed for S3 in the function's region (not the bus's).
+    expect(s3.seen.map(({ method, path }) => `${method} ${path}`)).toEqual([`PUT /${bucket}/orders/0/2`]);
+    expect(s3.seen[0]?.authorization).toMatch(/\/eu-west-3\/s3\/aws4_request/);
+  });
+});
+
 describe("offload stage when S3 fails: the record is reported failed, never sent without its payload", () => {
   const cases = [
     ["HTTP 500 InternalError on every attempt", S3_FAULTS.internalError, "InternalError"],
     ["HTTP 503 SlowDown on every attempt", S3_FAULTS.slowDown, "SlowDown"],
     ["HTTP 403 AccessDenied", S3_FAULTS.accessDenied, "AccessDenied"],
+    ["HTTP 404 NoSuchBucket", S3_FAULTS.noSuchBucket, "NoSuchBucket"],
   ] as const;
 
   it.each(cases)("%s", async (_, fault, code) => {

@@ -24,11 +24,12 @@ export const S3_FAULTS = {
   hang: { kind: "hang" },
 } as const satisfies Record<string, S3Fault>;
 
-/** One request the proxy saw: method, path (`/<bucket>/<key>`), and whether a fault answered it. */
+/** One request the proxy saw: method, path (`/<bucket>/<key>`), whether a fault answered it, its signature. */
 export interface SeenRequest {
   readonly method: string;
   readonly path: string;
   readonly faulted: boolean;
+  readonly authorization: string;
 }
 
 /**
@@ -139,7 +140,12 @@ export async function startS3Bench(): Promise<S3Bench> {
     const path = decodeURIComponent(new URL(request.url ?? "/", "http://local").pathname);
     const method = request.method ?? "GET";
     const fault = bench.fault({ method, path });
-    seen.push({ method, path, faulted: fault !== undefined });
+    seen.push({
+      method,
+      path,
+      faulted: fault !== undefined,
+      authorization: String(request.headers.authorization ?? ""),
+    });
     if (fault === undefined) return forward(request, body, response);
     if (fault.kind === "hang") return;
     const document = errorDocument(fault.code);
