@@ -2,42 +2,15 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { loadConfig } from "../../../lambda/config";
 import { type EventEntry, mapRecord } from "../../../lambda/core/map-entry";
-import type { ClaimCheckObject } from "../../../lambda/offload/claim-check";
-import type { ClaimCheckStore, PutResult } from "../../../lambda/offload/claim-check-store";
 import { offloadStage } from "../../../lambda/offload/offload-stage";
 import { kafkaRecord } from "../../../tooling/kafka-records";
 import { seededRandom } from "../../../tooling/seeded-random";
+import { scriptedStore } from "./scripted-store";
 
 const recordSpec = fc.record({
   kind: fc.constantFrom("small", "medium", "huge", "hugeElsewhere", "tombstone"),
   partition: fc.integer({ min: 0, max: 2 }),
 });
-
-/** A store that answers from a seeded script: stored, a retryable failure, a systemic one, or (when `canHang`) no answer. */
-function scriptedStore(random: () => number, canHang: boolean) {
-  const stored = new Map<string, ClaimCheckObject>();
-  let calls = 0;
-  const store: ClaimCheckStore = {
-    bucket: "claims",
-    async put(object, signal): Promise<PutResult> {
-      calls += 1;
-      const roll = random();
-      if (roll < 0.1) return { ok: false, code: "InternalError", message: "5xx", systemic: false };
-      if (roll < 0.13) return { ok: false, code: "AccessDenied", message: "denied", systemic: true };
-      if (canHang && roll < 0.16) {
-        // S3 never answers: the stage's own deadline abort ends the call.
-        return new Promise((resolve) =>
-          signal.addEventListener("abort", () =>
-            resolve({ ok: false, code: "AbortError", message: "aborted", systemic: false }),
-          ),
-        );
-      }
-      stored.set(object.key, object);
-      return { ok: true };
-    },
-  };
-  return { store, stored, calls: () => calls };
-}
 
 describe("offload stage: nothing is lost", () => {
   it("gives every entry exactly one fate: sent (whole, or as a claim check whose object is stored) or an outcome", async () => {
