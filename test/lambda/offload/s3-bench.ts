@@ -1,4 +1,5 @@
 import { randomUUID } from "node:crypto";
+import { mkdirSync, rmSync, statSync } from "node:fs";
 import {
   createServer,
   request as httpRequest,
@@ -7,8 +8,11 @@ import {
   type ServerResponse,
 } from "node:http";
 import type { AddressInfo, Socket } from "node:net";
+import { join } from "node:path";
 import { CreateBucketCommand, GetObjectCommand, ListObjectsV2Command, S3Client } from "@aws-sdk/client-s3";
+import { ensureMoto } from "../../../tooling/test-bench/install";
 import { type MotoServer, startMoto } from "../../../tooling/test-bench/moto-server";
+import { TOOLS_DIR } from "../../../tooling/test-bench/paths";
 
 /** A fault the proxy answers with instead of forwarding a request to moto. */
 export type S3Fault =
@@ -68,8 +72,35 @@ function errorDocument(code: string): string {
   return `<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>${code}</Code><Message>${code} (injected)</Message><RequestId>${randomUUID()}</RequestId><HostId>local</HostId></Error>`;
 }
 
+/**
+ * Installs moto once when several test files start at the same time on a fresh clone (vitest runs files
+ * in parallel, and two pip installs into one venv break it): a lock directory serializes the installs.
+ */
+async function ensureMotoInstalled(): Promise<void> {
+  const lock = join(TOOLS_DIR, "moto-install.lock");
+  mkdirSync(TOOLS_DIR, { recursive: true });
+  for (;;) {
+    try {
+      mkdirSync(lock);
+      break;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
+      // A lock left by a process that died mid-install is stale after ten minutes.
+      const age = Date.now() - (statSync(lock, { throwIfNoEntry: false })?.mtimeMs ?? Date.now());
+      if (age > 600_000) rmSync(lock, { recursive: true, force: true });
+      await new Promise((resolve) => setTimeout(resolve, 500));
+    }
+  }
+  try {
+    ensureMoto();
+  } finally {
+    rmSync(lock, { recursive: true, force: true });
+  }
+}
+
 /** Starts moto and the fault proxy in front of it. */
 export async function startS3Bench(): Promise<S3Bench> {
+  await ensureMotoInstalled();
   const moto: MotoServer = await startMoto();
   const target = new URL(moto.endpoint);
   const seen: SeenRequest[] = [];
