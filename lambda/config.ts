@@ -8,12 +8,23 @@ import { compileJsonPath, type JsonPathQuery } from "./core/json-path";
 import type { FormatSelector } from "./core/record-format";
 import { DECIMAL_FORMATS, type DecimalFormat, ENV, RECORD_FORMATS, type RecordFormat } from "./env-names";
 import { ConfigError, ConfigErrors } from "./errors";
+import { DEFAULT_OFFLOAD_PATH, type OffloadPath, parseOffloadPath } from "./offload/offload-path";
 
 /** When the event's `Time` comes from: not set (EventBridge stamps it), the Kafka timestamp, or a field of the value. */
 export type EventTimeRule =
   | { readonly kind: "none" }
   | { readonly kind: "timestamp" }
   | { readonly kind: "jsonPath"; readonly query: JsonPathQuery };
+
+/** The S3 claim-check (SPEC §9), on when `OFFLOAD_S3_BUCKET` is set. */
+export interface OffloadConfig {
+  readonly bucket: string;
+  /** Prepended to every object key (`<prefix><topic>/<partition>/<offset>`); empty by default. */
+  readonly prefix: string;
+  /** Entries larger than this (AWS entry-size formula) are offloaded; `MAX_REQUEST_BYTES` by default, 0 for all. */
+  readonly thresholdBytes: number;
+  readonly path: OffloadPath;
+}
 
 export interface Config {
   readonly connectorId: string;
@@ -48,6 +59,8 @@ export interface Config {
   readonly glueRegistryRegion: string | undefined;
   /** `DECIMAL_FORMAT`: Avro decimals as the connector's base64 (default) or as exact JSON numbers. */
   readonly decimalFormat: DecimalFormat;
+  /** Undefined when `OFFLOAD_S3_BUCKET` is not set: no entry is offloaded and the S3 client is never loaded. */
+  readonly offload: OffloadConfig | undefined;
 }
 
 /**
@@ -265,13 +278,82 @@ function logLevel(env: Env): LogLevel {
   throw new ConfigError(ENV.logLevel, text, `one of ${LOG_LEVELS.join(", ")}${hint}`);
 }
 
-function rejectUnsupported(env: Env): void {
-  for (const name of [ENV.offloadS3Bucket]) {
-    const value = read(env, name);
-    if (value !== undefined)
-      throw new ConfigError(name, value, "unset: this version has no support for it yet");
+// https://docs.aws.amazon.com/AmazonS3/latest/userguide/bucketnamingrules.html (general purpose buckets)
+const BUCKET_NAME = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
+const BUCKET_RESERVED =
+  /^(xn--|sthree-|amzn-s3-demo-)|(-s3alias|--ol-s3|\.mrap|--x-s3|--table-s3)$|\.\.|^\d+\.\d+\.\d+\.\d+$/;
+/** S3 keys are at most 1,024 UTF-8 bytes; this leaves room for `<topic>/<partition>/<offset>`. */
+const MAX_PREFIX_BYTES = 512;
+
+function offloadBucket(env: Env): string | undefined {
+  const value = read(env, ENV.offloadS3Bucket);
+  if (value !== undefined && (!BUCKET_NAME.test(value) || BUCKET_RESERVED.test(value))) {
+    throw new ConfigError(
+      ENV.offloadS3Bucket,
+      value,
+      "an S3 bucket name (3-63 lowercase letters, digits, dots and hyphens; the name, not an ARN or URL)",
+    );
+  }
+  return value;
+}
+
+function offloadPrefix(env: Env): string {
+  const value = read(env, ENV.offloadS3Prefix) ?? "";
+  // Control characters and a leading slash make keys S3 consoles and tools handle badly.
+  if (
+    Buffer.byteLength(value) > MAX_PREFIX_BYTES ||
+    [...value].some((char) => char.charCodeAt(0) < 0x20 || char === "\u007f") ||
+    value.startsWith("/")
+  ) {
+    throw new ConfigError(
+      ENV.offloadS3Prefix,
+      value,
+      `a key prefix of at most ${MAX_PREFIX_BYTES} bytes, without control characters or a leading "/" (such as kafka/)`,
+    );
+  }
+  return value;
+}
+
+function offloadPath(env: Env): OffloadPath {
+  const text = read(env, ENV.offloadJsonPath) ?? DEFAULT_OFFLOAD_PATH;
+  try {
+    return parseOffloadPath(text);
+  } catch (cause) {
+    throw new ConfigError(ENV.offloadJsonPath, text, (cause as Error).message, { cause });
   }
 }
+
+/** Every `OFFLOAD_*` variable is checked; those other than the bucket need the bucket, or they would do nothing. */
+function offloadConfig(env: Env, maxRequestBytes: number, checked: Checked): OffloadConfig | undefined {
+  const bucket = checked(undefined, () => offloadBucket(env));
+  const prefix = checked("", () => offloadPrefix(env));
+  const thresholdBytes = checked(maxRequestBytes, () => {
+    const text = read(env, ENV.offloadThresholdBytes);
+    if (text === undefined) return maxRequestBytes;
+    if (!/^\d+$/.test(text) || Number(text) > maxRequestBytes) {
+      throw new ConfigError(
+        ENV.offloadThresholdBytes,
+        text,
+        `an integer from 0 to ${maxRequestBytes} (MAX_REQUEST_BYTES): entries larger than it are offloaded, 0 offloads all`,
+      );
+    }
+    return Number(text);
+  });
+  const path = checked<OffloadPath | undefined>(undefined, () => offloadPath(env));
+  if (read(env, ENV.offloadS3Bucket) === undefined) {
+    for (const name of [ENV.offloadS3Prefix, ENV.offloadThresholdBytes, ENV.offloadJsonPath]) {
+      checked(undefined, () => {
+        if (read(env, name) !== undefined) {
+          throw new ConfigError(ENV.offloadS3Bucket, undefined, `a bucket name, since ${name} is set`);
+        }
+      });
+    }
+  }
+  if (bucket === undefined || path === undefined) return undefined;
+  return Object.freeze({ bucket, prefix, thresholdBytes, path });
+}
+
+type Checked = <T>(fallback: T, parse: () => T) => T;
 
 /** The outcome of {@link checkConfig}: the configuration when valid, and every problem found. */
 export interface ConfigCheck {
@@ -308,7 +390,6 @@ export function checkConfig(env: Env = process.env): ConfigCheck {
     if (region === undefined) throw new ConfigError(ENV.eventBusArn, eventBusArn, busExpected);
     return region;
   });
-  checked(undefined, () => rejectUnsupported(env));
   const resources = checked<readonly string[]>([], () => eventResources(env));
   const iamExternalId = read(env, ENV.iamExternalId);
   const iamRoleArn = checked(undefined, () =>
@@ -324,6 +405,9 @@ export function checkConfig(env: Env = process.env): ConfigCheck {
     }
   });
   const level = checked<LogLevel>("INFO", () => logLevel(env));
+  const maxRequestBytes = checked(PUT_EVENTS_MAX_BYTES, () =>
+    integer(env, ENV.maxRequestBytes, PUT_EVENTS_MAX_BYTES, 1024, PUT_EVENTS_MAX_BYTES),
+  );
   const schemaRegistryUrl = checked(undefined, () => registryUrl(env));
   const source = checked("", () => eventSource(env, connectorId));
 
@@ -341,9 +425,7 @@ export function checkConfig(env: Env = process.env): ConfigCheck {
     ),
     keyFormat: checked(DEFAULT_KEY_FORMAT, () => formatSelector(env, ENV.keyFormat, "string")),
     valueFormat: checked(DEFAULT_VALUE_FORMAT, () => formatSelector(env, ENV.valueFormat, "json")),
-    maxRequestBytes: checked(PUT_EVENTS_MAX_BYTES, () =>
-      integer(env, ENV.maxRequestBytes, PUT_EVENTS_MAX_BYTES, 1024, PUT_EVENTS_MAX_BYTES),
-    ),
+    maxRequestBytes,
     maxConcurrency: checked(16, () => integer(env, ENV.maxConcurrency, 16, 1, 256)),
     retryDelayMs: checked(200, () => integer(env, ENV.retryDelayMs, 200, 0, 60_000)),
     retriesMax: checked(2, () => integer(env, ENV.retriesMax, 2, 0, 20)),
@@ -388,6 +470,7 @@ export function checkConfig(env: Env = process.env): ConfigCheck {
     decimalFormat: checked<DecimalFormat>("base64", () =>
       oneOf(env, ENV.decimalFormat, DECIMAL_FORMATS, "base64"),
     ),
+    offload: offloadConfig(env, maxRequestBytes, checked),
   });
   return problems.length === 0 ? { config, problems } : { config: undefined, problems };
 }

@@ -121,12 +121,6 @@ describe("loadConfig: invalid values name the variable and the value", () => {
     expect(config.iamExternalId).toBe("ext-123");
   });
 
-  it.each([ENV.offloadS3Bucket])("rejects %s, which this version does not support yet", (name) => {
-    const error = configError({ ...REQUIRED, [name]: "my-value" });
-    expect(error.variable).toBe(name);
-    expect(error.message).toContain(`${name}="my-value"`);
-  });
-
   // jsonpath-plus' toPathArray("$.items[") returns ["$", "items"], so an unbalanced bracket passes the
   // "at least one segment" check and the variable silently means "$.items". SPEC §6 asks that an
   // invalid variable fail at cold start. Bug reported to the lead.
