@@ -459,8 +459,11 @@ function parseSchema(schema: CodecSchema): Type {
     const failed: [string, string][] = [];
     let lastError: unknown;
     for (const [name, text] of pending) {
+      // A failed parse leaves its names half-registered: parse into a copy, keep it on success.
+      const attempt = { ...registry };
       try {
-        Type.forSchema(parseJson(text, `reference ${name}`), options);
+        Type.forSchema(parseJson(text, `reference ${name}`), { ...options, registry: attempt });
+        Object.assign(registry, attempt);
       } catch (cause) {
         if (cause instanceof InvalidSchemaError) throw cause;
         failed.push([name, text]);
