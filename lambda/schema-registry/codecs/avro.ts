@@ -1,5 +1,5 @@
 import { isUtf8 } from "node:buffer";
-import { type Schema, Type, types } from "avsc";
+import { type Schema, Type, types } from "avsc/etc/browser/avsc-types.js";
 import { InvalidSchemaError, SchemaMismatchError } from "../codec-error";
 import type { Codec, CodecOptions, CodecSchema } from "./codec";
 import { hashMapOrder, javaStringHash, utf8BytesHash } from "./java-hash-map";
