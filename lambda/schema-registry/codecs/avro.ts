@@ -1,9 +1,11 @@
 import { isUtf8 } from "node:buffer";
-import { type Schema, Type, types } from "avsc/etc/browser/avsc-types.js";
+import type { Schema, Type, types } from "avsc";
+import avsc from "avsc/etc/browser/avsc-types.js";
 import { InvalidSchemaError, SchemaMismatchError } from "../codec-error";
 import type { Codec, CodecOptions, CodecSchema } from "./codec";
 import { hashMapOrder, javaStringHash, utf8BytesHash } from "./java-hash-map";
 import { jsonDouble, jsonFloat } from "./java-number";
+import { jsonStringOfUtf8 } from "./json-text";
 
 /**
  * Avro payloads rendered as connector v1.6.1 renders them: the Glue `AWSKafkaAvroConverter` turns the
@@ -36,7 +38,7 @@ const LOGICAL_UNDERLYING = {
 type LogicalName = keyof typeof LOGICAL_UNDERLYING;
 
 /** A logical type kept only as an annotation: avsc validates it, the renderer reads its attributes. */
-class Annotated extends types.LogicalType {
+class Annotated extends avsc.types.LogicalType {
   readonly logicalName: LogicalName;
   readonly scale: number;
 
@@ -245,7 +247,7 @@ class Compiler {
       case "bytes":
         return (r) => `"${readSized(r, at).toString("base64")}"`;
       case "string":
-        return (r) => JSON.stringify(readString(r, at));
+        return (r) => jsonStringOfUtf8(readSized(r, at), at);
       case "fixed": {
         const size = (type as types.FixedType).size;
         return (r) => `"${take(r, size, at).toString("base64")}"`;
@@ -462,7 +464,7 @@ function parseSchema(schema: CodecSchema): Type {
       // A failed parse leaves its names half-registered: parse into a copy, keep it on success.
       const attempt = { ...registry };
       try {
-        Type.forSchema(parseJson(text, `reference ${name}`), { ...options, registry: attempt });
+        avsc.Type.forSchema(parseJson(text, `reference ${name}`), { ...options, registry: attempt });
         Object.assign(registry, attempt);
       } catch (cause) {
         if (cause instanceof InvalidSchemaError) throw cause;
@@ -479,7 +481,7 @@ function parseSchema(schema: CodecSchema): Type {
     pending = failed;
   }
   try {
-    return Type.forSchema(parseJson(schema.text, "the schema"), options);
+    return avsc.Type.forSchema(parseJson(schema.text, "the schema"), options);
   } catch (cause) {
     throw new InvalidSchemaError((cause as Error).message, { cause });
   }

@@ -38,6 +38,12 @@ export function javaDoubleString(x: number): string {
   if (x === 0) return Object.is(x, -0) ? "-0.0" : "0.0";
   const negative = x < 0;
   const abs = Math.abs(x);
+  // The common case: in this range both languages print the same shortest digits in plain notation;
+  // Java adds ".0" to an integer.
+  if (abs >= 1e-3 && abs < 1e7) {
+    const plain = String(x);
+    return plain.includes(".") ? plain : `${plain}.0`;
+  }
   // "1.2345e+8" -> digits 12345, exponent 8
   const exponential = abs.toExponential();
   const ePos = exponential.indexOf("e");

@@ -1,4 +1,3 @@
-import { isUtf8 } from "node:buffer";
 import {
   common,
   Enum,
@@ -16,6 +15,7 @@ import { InvalidSchemaError, SchemaMismatchError } from "../codec-error";
 import type { Codec, CodecOptions, CodecSchema } from "./codec";
 import { hashMapOrder, javaStringHash } from "./java-hash-map";
 import { jsonDouble, jsonFloat } from "./java-number";
+import { jsonStringOfUtf8 } from "./json-text";
 
 /**
  * Protobuf payloads rendered as Kafka Connect renders them with Confluent's `ProtobufConverter`
@@ -117,173 +117,68 @@ const WIRE: Readonly<Record<string, number>> = {
   bytes: 2,
 };
 
-function wireTypeOf(field: FieldBase): number {
-  if (field.resolvedType instanceof Type) return 2;
-  return WIRE[field.type] ?? 0;
-}
-
 interface Features {
   readonly _features?: { readonly enum_type?: string };
 }
 
-/** The JSON text of one scalar read from the wire, as Connect's JsonConverter writes it. */
-function readScalar(reader: Reader, field: FieldBase, at: string): string | undefined {
-  switch (field.type) {
+type ReadScalar = (reader: Reader) => string | undefined;
+
+/** A length-delimited value as a view of the payload (the reader was created over a Buffer). */
+function sized(reader: Reader): Buffer {
+  const length = reader.uint32();
+  const start = reader.pos;
+  reader.skip(length);
+  return (reader.buf as Buffer).subarray(start, start + length);
+}
+
+/** A reader of one scalar of this field's type, returning the JSON text Connect's JsonConverter writes. */
+function scalarReader(type: string, resolved: unknown, at: string): ReadScalar {
+  switch (type) {
     case "int32":
+      return (reader) => String(reader.int32());
     case "sfixed32":
-      return String(field.type === "int32" ? reader.int32() : reader.sfixed32());
+      return (reader) => String(reader.sfixed32());
     case "sint32":
-      return String(reader.sint32());
+      return (reader) => String(reader.sint32());
     case "uint32":
-      return String(reader.uint32());
+      return (reader) => String(reader.uint32());
     case "fixed32":
-      return String(reader.fixed32());
+      return (reader) => String(reader.fixed32());
     // Connect has no unsigned 64-bit type: uint64 and fixed64 are Java longs, so ≥ 2^63 reads negative.
     case "int64":
     case "uint64":
-      return reader.int64().toString();
+      return (reader) => reader.int64().toString();
     case "sint64":
-      return reader.sint64().toString();
+      return (reader) => reader.sint64().toString();
     case "fixed64":
     case "sfixed64":
-      return reader.sfixed64().toString();
+      return (reader) => reader.sfixed64().toString();
     case "float":
-      return jsonFloat(reader.float());
+      return (reader) => jsonFloat(reader.float());
     case "double":
-      return jsonDouble(reader.double());
+      return (reader) => jsonDouble(reader.double());
     case "bool":
-      return reader.bool() ? "true" : "false";
-    case "string": {
-      const bytes = reader.bytes();
-      if (!isUtf8(bytes)) throw new SchemaMismatchError(`UTF-8 text at ${at}`);
-      return JSON.stringify(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length).toString("utf8"));
-    }
-    case "bytes": {
-      const bytes = reader.bytes();
-      return `"${Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length).toString("base64")}"`;
-    }
+      return (reader) => (reader.bool() ? "true" : "false");
+    case "string":
+      return (reader) => jsonStringOfUtf8(sized(reader), at);
+    case "bytes":
+      return (reader) => `"${sized(reader).toString("base64")}"`;
     default: {
-      const type = field.resolvedType;
-      if (!(type instanceof Enum)) throw new InvalidSchemaError(`unresolved type ${field.type} at ${at}`);
-      const number = reader.int32();
-      const name = type.valuesById[number];
-      if (name !== undefined) return JSON.stringify(name);
+      if (!(resolved instanceof Enum)) throw new InvalidSchemaError(`unresolved type ${type} at ${at}`);
+      const names = new Map(
+        Object.entries(resolved.values).map(([name, number]) => [number, JSON.stringify(name)]),
+      );
       // A closed (proto2) enum keeps an unknown number among unknown fields: the field stays unset.
-      if ((type as Features)._features?.enum_type === "CLOSED") return undefined;
-      // protobuf-java's EnumDescriptor.findValueByNumberCreatingIfUnknown names an unknown number so.
-      return JSON.stringify(`UNKNOWN_ENUM_VALUE_${type.name}_${number}`);
+      const closed = (resolved as Features)._features?.enum_type === "CLOSED";
+      return (reader) => {
+        const number = reader.int32();
+        const name = names.get(number);
+        if (name !== undefined || closed) return name;
+        // protobuf-java's EnumDescriptor.findValueByNumberCreatingIfUnknown names an unknown number so.
+        return JSON.stringify(`UNKNOWN_ENUM_VALUE_${resolved.name}_${number}`);
+      };
     }
   }
-}
-
-/** Reads one message's fields up to `end` into `into` (merging, as a repeated singular message merges). */
-function readMessage(reader: Reader, end: number, type: Type, into: Decoded, at: string): Decoded {
-  while (reader.pos < end) {
-    const tag = reader.uint32();
-    const id = tag >>> 3;
-    const wireType = tag & 7;
-    const field = type.fieldsById[id];
-    if (field === undefined || id === 0) {
-      reader.skipType(wireType);
-      continue;
-    }
-    const path = `${at}.${field.name}`;
-    const mapField = asMapField(field);
-    if (mapField !== undefined) {
-      if (wireType !== 2) {
-        reader.skipType(wireType);
-        continue;
-      }
-      const entries = (into.get(id) as MapEntries | undefined) ?? { entries: [] };
-      into.set(id, entries);
-      entries.entries.push(readMapEntry(reader, mapField, path));
-      continue;
-    }
-    const expected = wireTypeOf(field);
-    const packed = field.repeated && wireType === 2 && expected !== 2;
-    if (wireType !== expected && !packed) {
-      // protobuf-java parses a known field with another wire type as an unknown field.
-      reader.skipType(wireType);
-      continue;
-    }
-    if (field.resolvedType instanceof Type) {
-      const length = reader.uint32();
-      const fieldEnd = reader.pos + length;
-      if (fieldEnd > end) throw new SchemaMismatchError(`${length} more bytes at ${path} (truncated)`);
-      if (field.repeated) {
-        const list = (into.get(id) as Value[] | undefined) ?? [];
-        into.set(id, list);
-        list.push(readMessage(reader, fieldEnd, field.resolvedType, new Map(), path));
-      } else {
-        const existing = into.get(id);
-        clearOneof(into, field);
-        into.set(
-          id,
-          readMessage(
-            reader,
-            fieldEnd,
-            field.resolvedType,
-            existing instanceof Map ? existing : new Map(),
-            path,
-          ),
-        );
-      }
-      continue;
-    }
-    if (field.repeated) {
-      const list = (into.get(id) as Value[] | undefined) ?? [];
-      into.set(id, list);
-      if (packed) {
-        const packedEnd = reader.uint32() + reader.pos;
-        if (packedEnd > end) throw new SchemaMismatchError(`more bytes at ${path} (truncated)`);
-        while (reader.pos < packedEnd) {
-          const value = readScalar(reader, field, path);
-          if (value !== undefined) list.push(value);
-        }
-      } else {
-        const value = readScalar(reader, field, path);
-        if (value !== undefined) list.push(value);
-      }
-      continue;
-    }
-    const value = readScalar(reader, field, path);
-    if (value === undefined) continue;
-    clearOneof(into, field);
-    into.set(id, value);
-  }
-  if (reader.pos !== end) throw new SchemaMismatchError(`the message at ${at} to end at byte ${end}`);
-  return into;
-}
-
-function asMapField(field: FieldBase): MapField | undefined {
-  return field instanceof MapField ? field : undefined;
-}
-
-/** Setting a oneof member clears the others. */
-function clearOneof(into: Decoded, field: Field): void {
-  const oneof = field.partOf;
-  if (oneof === null) return;
-  for (const member of oneof.fieldsArray) if (member !== field) into.delete(member.id);
-}
-
-function readMapEntry(reader: Reader, field: MapField, at: string): [string, Value] {
-  const end = reader.uint32() + reader.pos;
-  const keyField = { type: field.keyType, resolvedType: null } as unknown as FieldBase;
-  let key: string | undefined;
-  let value: Value | undefined;
-  while (reader.pos < end) {
-    const tag = reader.uint32();
-    const id = tag >>> 3;
-    if (id === 1 && (tag & 7) === wireTypeOf(keyField)) key = readScalar(reader, keyField, `${at}{key}`);
-    else if (id === 2 && (tag & 7) === wireTypeOf(field)) {
-      if (field.resolvedType instanceof Type) {
-        const length = reader.uint32();
-        value = readMessage(reader, reader.pos + length, field.resolvedType, new Map(), `${at}{}`);
-      } else value = readScalar(reader, field, `${at}{}`);
-    } else reader.skipType(tag & 7);
-  }
-  if (reader.pos !== end) throw new SchemaMismatchError(`the map entry at ${at} to end at byte ${end}`);
-  return [key ?? defaultScalar(keyField), value ?? defaultOf(field)];
 }
 
 /** The value protobuf-java's getField returns for an unset scalar: the declared default, else zero. */
@@ -312,10 +207,6 @@ function defaultScalar(field: FieldBase): string {
   }
 }
 
-function defaultOf(field: FieldBase): Value {
-  return field.resolvedType instanceof Type ? new Map() : defaultScalar(field);
-}
-
 /** Java hash of a map key as Connect holds it (Integer, Long, Boolean, String), for the HashMap order. */
 function keyHash(keyType: string): (key: string) => number {
   switch (keyType) {
@@ -336,76 +227,273 @@ function keyHash(keyType: string): (key: string) => number {
   }
 }
 
-const MILLIS_PER_DAY = 86_400_000;
-
-/** Whether the message type is one ProtobufData turns into a Connect logical type. */
-const LOGICAL_MESSAGES = new Set([
-  "google.protobuf.Timestamp",
-  "google.type.Date",
-  "google.type.TimeOfDay",
-  "confluent.type.Decimal",
-]);
-
-function intField(decoded: Decoded, type: Type, name: string): bigint {
-  const field = type.fields[name];
-  const text = field === undefined ? undefined : decoded.get(field.id);
-  return typeof text === "string" ? BigInt(text) : 0n;
+function asMapField(field: FieldBase): MapField | undefined {
+  return field instanceof MapField ? field : undefined;
 }
 
-class Renderer {
+/** What the walk needs of one field, worked out once per message type. */
+interface FieldPlan {
+  readonly field: Field;
+  readonly id: number;
+  readonly at: string;
+  /** `"name":` */
+  readonly prefix: string;
+  readonly wire: number;
+  readonly repeated: boolean;
+  /** Scalars (map values too) read by this; undefined for message-typed fields. */
+  readonly read: ReadScalar | undefined;
+  readonly message: Type | undefined;
+  readonly map: MapPlan | undefined;
+  /** The other members of its oneof, cleared when it is set. */
+  readonly siblings: readonly number[];
+  /** The JSON of the field when unset: null, or the default Connect puts in the struct. */
+  readonly unset: string;
+}
+
+interface MapPlan {
+  readonly keyWire: number;
+  readonly readKey: ReadScalar;
+  readonly defaultKey: string;
+  readonly stringKeys: boolean;
+  readonly hash: (key: string) => number;
+}
+
+interface MessagePlan {
+  readonly type: Type;
+  readonly byId: ReadonlyMap<number, FieldPlan>;
+  /** Real oneofs in order, as struct fields `<oneof>_<index>` (generate.index.for.unions, default true). */
+  readonly oneofs: readonly { readonly prefix: string; readonly members: readonly FieldPlan[] }[];
+  /** The other fields in declaration order. */
+  readonly fields: readonly FieldPlan[];
+  readonly required: readonly FieldPlan[];
+  /** The Connect logical type the message maps to, if any. */
+  readonly logical: string | undefined;
+}
+
+/** Message types ProtobufData turns into Connect logical types. */
+const LOGICAL_MESSAGES = new Set([
+  ".google.protobuf.Timestamp",
+  ".google.type.Date",
+  ".google.type.TimeOfDay",
+  ".confluent.type.Decimal",
+]);
+
+const MILLIS_PER_DAY = 86_400_000;
+
+class Walker {
+  private readonly plans = new Map<Type, MessagePlan>();
+
   constructor(private readonly decimalFormat: DecimalFormat) {}
 
-  message(type: Type, decoded: Decoded, at: string): string {
-    const logical = LOGICAL_MESSAGES.has(type.fullName.slice(1))
-      ? this.logical(type, decoded, at)
-      : undefined;
-    if (logical !== undefined) return logical;
-    let json = "";
-    const append = (name: string, value: string): void => {
-      json += `${json === "" ? "" : ","}${JSON.stringify(name)}:${value}`;
-    };
-    // Real oneofs first, each as a struct named <oneof>_<index> (generate.index.for.unions, default true).
+  plan(type: Type): MessagePlan {
+    const known = this.plans.get(type);
+    if (known !== undefined) return known;
+    const fullName = type.fullName;
+    const at = fullName.slice(1);
+    const byId = new Map<number, FieldPlan>();
+    for (const field of type.fieldsArray) {
+      const mapField = asMapField(field);
+      const message = field.resolvedType instanceof Type ? field.resolvedType : undefined;
+      const fieldAt = `${at}.${field.name}`;
+      const read = message === undefined ? scalarReader(field.type, field.resolvedType, fieldAt) : undefined;
+      const siblings =
+        field.partOf === null ? [] : field.partOf.fieldsArray.filter((m) => m !== field).map((m) => m.id);
+      const map: MapPlan | undefined =
+        mapField === undefined
+          ? undefined
+          : {
+              keyWire: WIRE[mapField.keyType] ?? 0,
+              readKey: scalarReader(mapField.keyType, null, `${fieldAt}{key}`),
+              defaultKey: defaultScalar({
+                type: mapField.keyType,
+                resolvedType: null,
+              } as unknown as FieldBase),
+              stringKeys: mapField.keyType === "string",
+              hash: keyHash(mapField.keyType),
+            };
+      // Messages and fields with explicit presence (proto3 `optional`, proto2 `optional`) are null when
+      // unset; other scalars, and proto2 `required`, carry their default. Repeated fields are [] or {}.
+      const unset =
+        map !== undefined
+          ? map.stringKeys
+            ? "{}"
+            : "[]"
+          : field.repeated
+            ? "[]"
+            : message !== undefined || (field.hasPresence && !field.required)
+              ? "null"
+              : defaultScalar(field);
+      byId.set(field.id, {
+        field,
+        id: field.id,
+        at: fieldAt,
+        prefix: `${JSON.stringify(field.name)}:`,
+        wire: message !== undefined ? 2 : (WIRE[field.type] ?? 0),
+        repeated: field.repeated && map === undefined,
+        read,
+        message,
+        map,
+        siblings,
+        unset,
+      });
+    }
     const realOneofs = type.oneofsArray.filter(
       (oneof) => !oneof.fieldsArray.every((member) => member.options?.proto3_optional === true),
     );
-    realOneofs.forEach((oneof, index) => {
-      const set = oneof.fieldsArray.find((member) => decoded.has(member.id));
-      if (set === undefined) {
-        append(`${oneof.name}_${index}`, "null");
-        return;
+    const inRealOneof = new Set(realOneofs.flatMap((oneof) => oneof.fieldsArray.map((member) => member.id)));
+    const plan: MessagePlan = {
+      type,
+      byId,
+      oneofs: realOneofs.map((oneof, index) => ({
+        prefix: `${JSON.stringify(`${oneof.name}_${index}`)}:`,
+        members: oneof.fieldsArray.map((member) => byId.get(member.id) as FieldPlan),
+      })),
+      fields: type.fieldsArray
+        .filter((field) => !inRealOneof.has(field.id))
+        .map((field) => byId.get(field.id) as FieldPlan),
+      required: type.fieldsArray
+        .filter((field) => field.required)
+        .map((field) => byId.get(field.id) as FieldPlan),
+      logical: LOGICAL_MESSAGES.has(fullName) ? fullName : undefined,
+    };
+    this.plans.set(type, plan);
+    return plan;
+  }
+
+  /** Reads one message's fields up to `end` into `into` (merging, as a repeated singular message merges). */
+  read(reader: Reader, end: number, type: Type, into: Decoded): Decoded {
+    const { byId } = this.plan(type);
+    while (reader.pos < end) {
+      const tag = reader.uint32();
+      const wireType = tag & 7;
+      const plan = byId.get(tag >>> 3);
+      if (plan === undefined) {
+        reader.skipType(wireType);
+        continue;
       }
-      let inner = "";
-      for (const member of oneof.fieldsArray) {
-        const value =
-          member === set ? this.field(member, decoded.get(member.id), `${at}.${member.name}`) : "null";
-        inner += `${inner === "" ? "" : ","}${JSON.stringify(member.name)}:${value}`;
+      const { id } = plan;
+      if (plan.map !== undefined) {
+        if (wireType !== 2) {
+          reader.skipType(wireType);
+          continue;
+        }
+        let entries = into.get(id) as MapEntries | undefined;
+        if (entries === undefined) {
+          entries = { entries: [] };
+          into.set(id, entries);
+        }
+        entries.entries.push(this.mapEntry(reader, plan, plan.map));
+        continue;
       }
-      append(`${oneof.name}_${index}`, `{${inner}}`);
-    });
-    for (const field of type.fieldsArray) {
-      if (field.partOf !== null && realOneofs.includes(field.partOf)) continue;
-      append(field.name, this.field(field, decoded.get(field.id), `${at}.${field.name}`));
+      const packed = plan.repeated && wireType === 2 && plan.wire !== 2;
+      if (wireType !== plan.wire && !packed) {
+        // protobuf-java parses a known field with another wire type as an unknown field.
+        reader.skipType(wireType);
+        continue;
+      }
+      const { message, read } = plan;
+      if (message !== undefined) {
+        const fieldEnd = reader.uint32() + reader.pos;
+        if (fieldEnd > end) throw new SchemaMismatchError(`more bytes at ${plan.at} (truncated)`);
+        if (plan.repeated) {
+          let list = into.get(id) as Value[] | undefined;
+          if (list === undefined) {
+            list = [];
+            into.set(id, list);
+          }
+          list.push(this.read(reader, fieldEnd, message, new Map()));
+        } else {
+          const existing = into.get(id);
+          for (const sibling of plan.siblings) into.delete(sibling);
+          into.set(id, this.read(reader, fieldEnd, message, existing instanceof Map ? existing : new Map()));
+        }
+        continue;
+      }
+      if (read === undefined) continue;
+      if (plan.repeated) {
+        let list = into.get(id) as Value[] | undefined;
+        if (list === undefined) {
+          list = [];
+          into.set(id, list);
+        }
+        const packedEnd = packed ? reader.uint32() + reader.pos : reader.pos;
+        if (packedEnd > end) throw new SchemaMismatchError(`more bytes at ${plan.at} (truncated)`);
+        do {
+          const value = read(reader);
+          if (value !== undefined) list.push(value);
+        } while (reader.pos < packedEnd);
+        continue;
+      }
+      const value = read(reader);
+      if (value === undefined) continue;
+      for (const sibling of plan.siblings) into.delete(sibling);
+      into.set(id, value);
     }
-    return `{${json}}`;
+    if (reader.pos !== end) throw new SchemaMismatchError(`the ${type.name} message to end at byte ${end}`);
+    return into;
+  }
+
+  private mapEntry(reader: Reader, plan: FieldPlan, map: MapPlan): [string, Value] {
+    const end = reader.uint32() + reader.pos;
+    let key: string | undefined;
+    let value: Value | undefined;
+    while (reader.pos < end) {
+      const tag = reader.uint32();
+      const id = tag >>> 3;
+      const wireType = tag & 7;
+      if (id === 1 && wireType === map.keyWire) key = map.readKey(reader);
+      else if (id === 2 && wireType === plan.wire) {
+        if (plan.message !== undefined) {
+          const valueEnd = reader.uint32() + reader.pos;
+          value = this.read(reader, valueEnd, plan.message, new Map());
+        } else value = plan.read?.(reader);
+      } else reader.skipType(wireType);
+    }
+    if (reader.pos !== end)
+      throw new SchemaMismatchError(`the map entry at ${plan.at} to end at byte ${end}`);
+    return [
+      key ?? map.defaultKey,
+      value ?? (plan.message !== undefined ? new Map() : defaultScalar(plan.field)),
+    ];
+  }
+
+  render(type: Type, decoded: Decoded): string {
+    const plan = this.plan(type);
+    if (plan.logical !== undefined) return this.logical(plan, decoded);
+    let json = "{";
+    for (const oneof of plan.oneofs) {
+      const set = oneof.members.find((member) => decoded.has(member.id));
+      let value = "null";
+      if (set !== undefined) {
+        value = "{";
+        for (const member of oneof.members) {
+          value += `${value === "{" ? "" : ","}${member.prefix}${member === set ? this.value(member, decoded.get(member.id)) : "null"}`;
+        }
+        value += "}";
+      }
+      json += `${json === "{" ? "" : ","}${oneof.prefix}${value}`;
+    }
+    for (const field of plan.fields) {
+      json += `${json === "{" ? "" : ","}${field.prefix}${this.value(field, decoded.get(field.id))}`;
+    }
+    return `${json}}`;
   }
 
   /** A field's JSON: its value, or for an unset one what ProtobufData puts in the Connect struct. */
-  private field(field: Field, value: Value | undefined, at: string): string {
-    const mapField = asMapField(field);
-    if (mapField !== undefined) return this.map(mapField, value as MapEntries | undefined, at);
-    const type = field.resolvedType;
-    if (field.repeated) {
-      const items = (value as Value[] | undefined) ?? [];
-      return `[${items.map((item) => (type instanceof Type ? this.message(type, item as Decoded, at) : item)).join(",")}]`;
+  private value(plan: FieldPlan, value: Value | undefined): string {
+    if (value === undefined) return plan.unset;
+    if (plan.map !== undefined) return this.map(plan, plan.map, value as MapEntries);
+    const { message } = plan;
+    if (plan.repeated) {
+      const items = value as Value[];
+      let json = "[";
+      for (let i = 0; i < items.length; i += 1) {
+        const item = items[i] as Value;
+        json += `${i === 0 ? "" : ","}${message !== undefined ? this.render(message, item as Decoded) : item}`;
+      }
+      return `${json}]`;
     }
-    if (value === undefined) {
-      // Messages and fields with explicit presence (proto3 `optional`, proto2 `optional`) are null when
-      // unset; other scalars, and proto2 `required`, carry their default.
-      if (type instanceof Type) return "null";
-      if (field.hasPresence && !field.required) return "null";
-      return defaultScalar(field);
-    }
-    return type instanceof Type ? this.message(type, value as Decoded, at) : (value as string);
+    return message !== undefined ? this.render(message, value as Decoded) : (value as string);
   }
 
   /**
@@ -413,43 +501,53 @@ class Renderer {
    * an array of [key, value] pairs, both in the HashMap's iteration order. A repeated key keeps its
    * last value.
    */
-  private map(field: MapField, value: MapEntries | undefined, at: string): string {
-    const entries = value?.entries ?? [];
-    const type = field.resolvedType;
-    const keys = entries.map(([key]) => key);
-    const order = hashMapOrder(keys, 16, keyHash(field.keyType));
-    const render = (i: number): [string, string] => {
+  private map(plan: FieldPlan, map: MapPlan, value: MapEntries): string {
+    const { entries } = value;
+    const order = hashMapOrder(
+      entries.map(([key]) => key),
+      16,
+      map.hash,
+    );
+    const parts = order.map((i) => {
       const [key, item] = entries[i] as [string, Value];
-      return [key, type instanceof Type ? this.message(type, item as Decoded, `${at}{}`) : (item as string)];
-    };
-    if (field.keyType === "string") {
-      return `{${order.map((i) => render(i).join(":")).join(",")}}`;
-    }
-    return `[${order.map((i) => `[${render(i).join(",")}]`).join(",")}]`;
+      const rendered =
+        plan.message !== undefined ? this.render(plan.message, item as Decoded) : (item as string);
+      return map.stringKeys ? `${key}:${rendered}` : `[${key},${rendered}]`;
+    });
+    return map.stringKeys ? `{${parts.join(",")}}` : `[${parts.join(",")}]`;
   }
 
   /** Timestamp, Date, TimeOfDay and Decimal, which Connect renders as its logical types. */
-  private logical(type: Type, decoded: Decoded, at: string): string {
-    switch (type.fullName) {
+  private logical(plan: MessagePlan, decoded: Decoded): string {
+    const { type } = plan;
+    const at = type.fullName.slice(1);
+    const int = (name: string): bigint => {
+      const field = type.fields[name];
+      const text = field === undefined ? undefined : decoded.get(field.id);
+      return typeof text === "string" ? BigInt(text) : 0n;
+    };
+    switch (plan.logical) {
       case ".google.protobuf.Timestamp": {
         // Timestamps.toMillis checks the range (0001-01-01 to 9999-12-31) and drops sub-millisecond nanos.
-        const seconds = intField(decoded, type, "seconds");
-        const nanos = intField(decoded, type, "nanos");
+        const seconds = int("seconds");
+        const nanos = int("nanos");
         if (seconds < -62_135_596_800n || seconds > 253_402_300_799n || nanos < 0n || nanos > 999_999_999n) {
           throw new SchemaMismatchError(`a Timestamp within 0001-01-01 and 9999-12-31 at ${at}`);
         }
         return String(seconds * 1000n + nanos / 1_000_000n);
       }
       case ".google.type.Date": {
-        const [year, month, day] = ["year", "month", "day"].map((name) =>
-          Number(intField(decoded, type, name)),
-        );
-        const millis = Date.UTC(year as number, (month as number) - 1, day as number);
+        const [year, month, day] = ["year", "month", "day"].map((name) => Number(int(name))) as [
+          number,
+          number,
+          number,
+        ];
+        const millis = Date.UTC(year, month - 1, day);
         const check = new Date(millis);
         if (
           year === 0 ||
           check.getUTCFullYear() !== year ||
-          check.getUTCMonth() !== (month as number) - 1 ||
+          check.getUTCMonth() !== month - 1 ||
           check.getUTCDate() !== day
         ) {
           throw new SchemaMismatchError(`a valid calendar Date at ${at}`);
@@ -458,7 +556,7 @@ class Renderer {
       }
       case ".google.type.TimeOfDay": {
         const [hours, minutes, seconds, nanos] = ["hours", "minutes", "seconds", "nanos"].map((name) =>
-          Number(intField(decoded, type, name)),
+          Number(int(name)),
         ) as [number, number, number, number];
         if (
           hours > 23 ||
@@ -477,7 +575,7 @@ class Renderer {
         const text = decoded.get(field.id);
         const bytes = Buffer.from(typeof text === "string" ? (JSON.parse(text) as string) : "", "base64");
         if (bytes.length === 0) throw new SchemaMismatchError(`a Decimal of at least one byte at ${at}`);
-        const scale = Number(intField(decoded, type, "scale"));
+        const scale = Number(int("scale"));
         if (this.decimalFormat === "numeric") return decimalText(bytes, scale);
         let start = 0;
         while (
@@ -530,7 +628,7 @@ export function compile(schema: CodecSchema, options: CodecOptions): Codec {
     throw new InvalidSchemaError((cause as Error).message, { cause });
   }
   if (messages.length === 0) throw new InvalidSchemaError("the schema declares no message");
-  const renderer = new Renderer(options.decimalFormat);
+  const walker = new Walker(options.decimalFormat);
   const byIndexes = new Map<string, Type>();
 
   const select = (indexes: readonly number[]): Type => {
@@ -555,7 +653,7 @@ export function compile(schema: CodecSchema, options: CodecOptions): Codec {
       const type = select(messageIndexes === undefined || messageIndexes.length === 0 ? [0] : messageIndexes);
       let decoded: Decoded;
       try {
-        decoded = readMessage(Reader.create(payload), payload.length, type, new Map(), type.name);
+        decoded = walker.read(Reader.create(payload), payload.length, type, new Map());
       } catch (error) {
         if (error instanceof SchemaMismatchError || error instanceof InvalidSchemaError) throw error;
         // protobufjs's reader: "index out of range" (truncated), "invalid wire type", bad varints.
@@ -568,12 +666,11 @@ export function compile(schema: CodecSchema, options: CodecOptions): Codec {
         const value = decoded.get(field.id);
         return typeof value === "string" ? value : defaultScalar(field);
       }
-      for (const field of type.fieldsArray) {
-        if (field.required && !decoded.has(field.id)) {
-          throw new SchemaMismatchError(`required field ${field.name} of ${type.name}`);
-        }
+      for (const field of walker.plan(type).required) {
+        if (!decoded.has(field.id))
+          throw new SchemaMismatchError(`required field ${field.field.name} of ${type.name}`);
       }
-      return renderer.message(type, decoded, type.name);
+      return walker.render(type, decoded);
     },
   };
 }

@@ -289,7 +289,7 @@ describe("Protobuf bytes that do not match the schema", () => {
   it("rejects text that is not UTF-8", () => {
     const bad = Buffer.from(good);
     bad[2] = 0xff;
-    expect(() => render(bad)).toThrow(/UTF-8 text at Order.id/);
+    expect(() => render(bad)).toThrow(/UTF-8 text at com.acme.Order.id/);
   });
 
   it("rejects an invalid wire type and a varint longer than 10 bytes", () => {
