@@ -299,7 +299,9 @@ console.table(
     failed: t.failed,
   })),
 );
-console.log("7. Registry payloads of ~1 KB documents: Avro and Protobuf rendering next to the JSON path (median)");
+console.log(
+  "7. Registry payloads of ~1 KB documents: Avro and Protobuf rendering next to the JSON path (median)",
+);
 console.table(
   decode.map((d) => ({
     format: d.format,

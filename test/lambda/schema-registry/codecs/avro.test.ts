@@ -260,6 +260,12 @@ describe("Avro rendering: one row per type of docs/schema-registry.md", () => {
     expect(one({ type: "string", logicalType: "uuid" }, uuid)).toBe(`"${uuid}"`);
   });
 
+  it("renders an invalid or unknown logical type as its underlying type", () => {
+    expect(one({ type: "string", logicalType: "decimal", precision: 4, scale: 2 }, "12.5")).toBe('"12.5"');
+    expect(one({ type: "long", logicalType: "local-timestamp-millis" }, 5n)).toBe("5");
+    expect(one({ type: "long", logicalType: "date" }, 7n)).toBe("7");
+  });
+
   it("renders a time-millis outside one day as a mismatch (Connect's Time rejects it)", () => {
     expect(() => one({ type: "int", logicalType: "time-millis" }, 86_400_001)).toThrow(SchemaMismatchError);
   });

@@ -355,6 +355,63 @@ describe("Protobuf schemas", () => {
     expect(codec("numeric").render(payload)).toBe('{"amount":12345.67}');
   });
 
+  it("renders google.type.TimeOfDay as milliseconds of the day, and rejects invalid logical values", () => {
+    const text =
+      'syntax = "proto3"; import "google/type/timeofday.proto"; import "google/protobuf/timestamp.proto"; import "google/type/date.proto";' +
+      " message M { google.type.TimeOfDay at = 1; google.protobuf.Timestamp ts = 2; google.type.Date day = 3; }";
+    const codec = compile({ text, references: new Map() }, { decimalFormat: "base64" });
+    const time = new Writer()
+      .uint32(8)
+      .int32(12)
+      .uint32(16)
+      .int32(34)
+      .uint32(24)
+      .int32(56)
+      .uint32(32)
+      .int32(789_000_000)
+      .finish();
+    expect(
+      codec.render(
+        Buffer.from(
+          new Writer()
+            .uint32((1 << 3) | 2)
+            .bytes(time)
+            .finish(),
+        ),
+      ),
+    ).toBe('{"at":45296789,"ts":null,"day":null}');
+    const badTimestamp = new Writer().uint32(8).int64(253_402_300_800).finish();
+    expect(() =>
+      codec.render(
+        Buffer.from(
+          new Writer()
+            .uint32((2 << 3) | 2)
+            .bytes(badTimestamp)
+            .finish(),
+        ),
+      ),
+    ).toThrow(/Timestamp within/);
+    const badDate = new Writer().uint32(8).int32(2023).uint32(16).int32(2).uint32(24).int32(29).finish();
+    expect(() =>
+      codec.render(
+        Buffer.from(
+          new Writer()
+            .uint32((3 << 3) | 2)
+            .bytes(badDate)
+            .finish(),
+        ),
+      ),
+    ).toThrow(/valid calendar Date/);
+  });
+
+  it("leaves a proto2 (closed) enum field unset for an unknown number", () => {
+    const text =
+      'syntax = "proto2"; enum E { A = 1; B = 2; } message M { optional E e = 1; required E r = 2; }';
+    const codec = compile({ text, references: new Map() }, { decimalFormat: "base64" });
+    const payload = Buffer.from(new Writer().uint32(8).int32(9).uint32(16).int32(2).finish());
+    expect(codec.render(payload)).toBe('{"e":null,"r":"B"}');
+  });
+
   it("renders a whole value that is a wrapper message (a raw primitive) as its bare value", () => {
     const text =
       'syntax = "proto3"; package google.protobuf; message DoubleValue { double value = 1; } message StringValue { string value = 1; }';
