@@ -142,6 +142,14 @@ describe("Avro rendering: one row per type of docs/schema-registry.md", () => {
     expect(one({ type: "map", values: "long" }, {})).toBe("{}");
   });
 
+  it("orders non-ASCII map keys as Avro's Utf8 keys then Java String keys hash them", () => {
+    const keys = ["zeta", "alpha", "mid", "b", "aa", "Ω", "ключ", "key10", "key2", "日本", "émile", "Zoë"];
+    const value = Object.fromEntries(keys.map((key) => [key, 0]));
+    // OpenJDK 17: put into HashMap(12) with Utf8.hashCode keys, copied into HashMap(12) with String keys.
+    const javaOrder = "zeta,aa,key2,b,ключ,alpha,Zoë,émile,Ω,mid,日本,key10".split(",");
+    expect(Object.keys(JSON.parse(one({ type: "map", values: "int" }, value)))).toEqual(javaOrder);
+  });
+
   it('unwraps ["null", X]: null or the value', () => {
     expect(one(["null", "string"], null)).toBe("null");
     expect(one(["null", "string"], { string: "a" })).toBe('"a"');

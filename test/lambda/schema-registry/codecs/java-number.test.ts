@@ -1,3 +1,4 @@
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import {
   javaDoubleString,
@@ -101,5 +102,50 @@ describe("Java Float.toString spelling", () => {
         expect(Math.fround(shorter)).not.toBe(float);
       }
     }
+  });
+});
+
+describe("Java spellings, properties over random bit patterns", () => {
+  /** Significant digits of a Java spelling, without sign, point, exponent and leading/trailing zeros. */
+  function significant(text: string): string {
+    return text.replace(/E.*$/, "").replace("-", "").replace(".", "").replace(/^0+/, "").replace(/0+$/, "");
+  }
+
+  it("spells every finite double so that it parses back to itself, with JS's shortest digits when normal", () => {
+    fc.assert(
+      fc.property(fc.double({ noNaN: true, noDefaultInfinity: true }), (value) => {
+        const text = javaDoubleString(value);
+        expect(Object.is(Number(text), value)).toBe(true);
+        expect(text).toMatch(/^-?\d+\.\d+(E-?\d+)?$/);
+        const abs = Math.abs(value);
+        if (abs >= 2.2250738585072014e-308) {
+          const js = abs.toExponential().replace(/e.*$/, "").replace(".", "");
+          expect(significant(text)).toBe(js.replace(/0+$/, ""));
+        }
+        const plain = abs >= 1e-3 && abs < 1e7;
+        expect(text.includes("E")).toBe(value !== 0 && !plain);
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  it("spells every finite float so that it rounds back to itself in 32 bits, and no shorter spelling does", () => {
+    fc.assert(
+      fc.property(fc.float({ noNaN: true, noDefaultInfinity: true }), (value) => {
+        const text = javaFloatString(value);
+        expect(Object.is(Math.fround(Number(text)), value)).toBe(true);
+        const digits = significant(text).length;
+        if (digits > 2) {
+          const shorter = Math.abs(value).toPrecision(digits - 1);
+          const below = Number(shorter);
+          // Neither neighbour on the shorter grid rounds back to the float.
+          const step = 10 ** (Math.floor(Math.log10(Math.abs(below))) - (digits - 2));
+          for (const candidate of [below - step, below, below + step]) {
+            expect(Math.fround(candidate)).not.toBe(Math.abs(value));
+          }
+        }
+      }),
+      { numRuns: 2000 },
+    );
   });
 });
