@@ -416,12 +416,18 @@ class Walker {
           list = [];
           into.set(id, list);
         }
-        const packedEnd = packed ? reader.uint32() + reader.pos : reader.pos;
-        if (packedEnd > end) throw new SchemaMismatchError(`more bytes at ${plan.at} (truncated)`);
-        do {
+        if (!packed) {
           const value = read(reader);
           if (value !== undefined) list.push(value);
-        } while (reader.pos < packedEnd);
+          continue;
+        }
+        const packedEnd = reader.uint32() + reader.pos;
+        if (packedEnd > end) throw new SchemaMismatchError(`more bytes at ${plan.at} (truncated)`);
+        while (reader.pos < packedEnd) {
+          const value = read(reader);
+          if (value !== undefined) list.push(value);
+        }
+        if (reader.pos !== packedEnd) throw new SchemaMismatchError(`packed values to end at ${plan.at}`);
         continue;
       }
       const value = read(reader);

@@ -186,6 +186,13 @@ describe("Protobuf rendering: one row per type of docs/schema-registry.md", () =
         .finish(),
     );
     expect(JSON.parse(render(unpacked)).numbers).toEqual([4, 5]);
+    const emptyPacked = Buffer.from(
+      new Writer()
+        .uint32((14 << 3) | 2)
+        .uint32(0)
+        .finish(),
+    );
+    expect(JSON.parse(render(emptyPacked)).numbers).toEqual([]);
   });
 
   it("renders a string-keyed map as an object, other keys as [key, value] pairs, in Java HashMap order", () => {
