@@ -42,3 +42,19 @@ describe("codec modules load apart, so a function pays only for the codecs its t
     expect(packages.has("avsc")).toBe(false);
   });
 });
+
+describe("loadCodec", () => {
+  it("loads each format's compile function, which renders a payload of that format", async () => {
+    const { loadCodec } = await import("../../../../lambda/schema-registry/codecs/load-codec");
+    const options = { decimalFormat: "base64" } as const;
+    const avro = (await loadCodec("avro"))({ text: '"long"', references: new Map() }, options);
+    expect(avro.render(Buffer.from([0x03]))).toBe("-2");
+    const protobuf = (await loadCodec("protobuf"))(
+      { text: 'syntax = "proto3"; message M { int32 a = 1; }', references: new Map() },
+      options,
+    );
+    expect(protobuf.render(Buffer.from([0x08, 0x05]))).toBe('{"a":5}');
+    const jsonSchema = (await loadCodec("json-schema"))({ text: "{}", references: new Map() }, options);
+    expect(jsonSchema.render(Buffer.from(' {"a": 1} '))).toBe('{"a":1}');
+  });
+});
