@@ -411,6 +411,42 @@ describe("Protobuf schemas", () => {
     ).toThrow(/valid calendar Date/);
   });
 
+  it("resolves the well-known google/type and confluent imports without references", () => {
+    const files = [
+      "money",
+      "latlng",
+      "fraction",
+      "quaternion",
+      "expr",
+      "localized_text",
+      "decimal",
+      "dayofweek",
+      "month",
+      "calendar_period",
+      "interval",
+      "datetime",
+      "color",
+      "postal_address",
+      "phone_number",
+    ];
+    const text = `syntax = "proto3"; ${files.map((f) => `import "google/type/${f}.proto";`).join(" ")}
+      import "confluent/meta.proto";
+      message M { google.type.Money price = 1 [(confluent.field_meta) = { doc: "price" }]; google.type.DayOfWeek day = 2; }`;
+    const codec = compile({ text, references: new Map() }, { decimalFormat: "base64" });
+    const money = new Writer()
+      .uint32(10)
+      .string("EUR")
+      .uint32(16)
+      .int64(12)
+      .uint32(24)
+      .int32(500_000_000)
+      .finish();
+    const payload = Buffer.from(new Writer().uint32(10).bytes(money).uint32(16).int32(5).finish());
+    expect(codec.render(payload)).toBe(
+      '{"price":{"currency_code":"EUR","units":12,"nanos":500000000},"day":"FRIDAY"}',
+    );
+  });
+
   it("leaves a proto2 (closed) enum field unset for an unknown number", () => {
     const text =
       'syntax = "proto2"; enum E { A = 1; B = 2; } message M { optional E e = 1; required E r = 2; }';
