@@ -136,6 +136,14 @@ function take(r: Reader, length: number, at: string): Buffer {
   return bytes;
 }
 
+/** Moves past `length` bytes that must all be there; returns where they start. */
+function advance(r: Reader, length: number, at: string): number {
+  const start = r.pos;
+  if (start + length > r.buf.length) throw mismatch(`${length} more bytes (truncated)`, at);
+  r.pos = start + length;
+  return start;
+}
+
 function readSized(r: Reader, at: string): Buffer {
   return take(r, readLongNumber(r, at), at);
 }
@@ -235,15 +243,9 @@ class Compiler {
       case "long":
         return (r) => readLongText(r, at);
       case "float":
-        return (r) => {
-          const bytes = take(r, 4, at);
-          return jsonFloat(bytes.readFloatLE(0));
-        };
+        return (r) => jsonFloat(r.buf.readFloatLE(advance(r, 4, at)));
       case "double":
-        return (r) => {
-          const bytes = take(r, 8, at);
-          return jsonDouble(bytes.readDoubleLE(0));
-        };
+        return (r) => jsonDouble(r.buf.readDoubleLE(advance(r, 8, at)));
       case "bytes":
         return (r) => `"${readSized(r, at).toString("base64")}"`;
       case "string":
