@@ -58,8 +58,72 @@ export function javaDoubleString(x: number): string {
 /** `Float.toString(x)` for a finite x holding a float32 value. */
 export function javaFloatString(x: number): string {
   if (x === 0) return Object.is(x, -0) ? "-0.0" : "0.0";
+  const abs = Math.abs(x);
+  const { digits, exponent } = quickFloatDigits(abs) ?? exactShortest(decomposeFloat(abs), 9);
+  return javaFormat(x < 0, digits, exponent);
+}
+
+/** `Float.toString(x)` by the exact search alone: what the quick path must agree with (for tests). */
+export function javaFloatStringExact(x: number): string {
+  if (x === 0) return Object.is(x, -0) ? "-0.0" : "0.0";
   const { digits, exponent } = exactShortest(decomposeFloat(Math.abs(x)), 9);
   return javaFormat(x < 0, digits, exponent);
+}
+
+/** Whether the double d lies exactly halfway between two floats, where parsing through a double can misround. */
+function isFloatMidpoint(d: number): boolean {
+  const f = Math.fround(d);
+  if (f === d) return false;
+  view.setFloat32(0, f);
+  const bits = view.getUint32(0);
+  view.setUint32(0, f < d ? bits + 1 : bits - 1);
+  return (f + view.getFloat32(0)) / 2 === d;
+}
+
+/** "1.25e-7" or "0.00125" as significant digits and the exponent of the first one. */
+function decimalParts(text: string): { digits: string; exponent: number } {
+  const e = text.indexOf("e");
+  const mantissa = e < 0 ? text : text.slice(0, e);
+  const point = mantissa.indexOf(".");
+  const all = mantissa.replace(".", "");
+  let lead = 0;
+  while (all[lead] === "0") lead += 1;
+  return {
+    digits: all.slice(lead).replace(/0+$/, ""),
+    exponent: (point < 0 ? mantissa.length : point) - 1 - lead + (e < 0 ? 0 : Number(text.slice(e + 1))),
+  };
+}
+
+/**
+ * The shortest float digits from `toPrecision` (closest p-digit decimal to x), for normal floats
+ * that are not a power of two, whose rounding interval is symmetric: there the closest p-digit
+ * decimal rounds back to x whenever any does. Gives up (undefined) on what it cannot settle
+ * without exact arithmetic: x exactly halfway between two candidates (Java takes the even one,
+ * `toPrecision` the larger), and a candidate that parses to a float midpoint.
+ */
+function quickFloatDigits(abs: number): { digits: string; exponent: number } | undefined {
+  view.setFloat32(0, abs);
+  const bits = view.getUint32(0);
+  if (bits >>> 23 === 0 || (bits & 0x7fffff) === 0) return undefined;
+  // A longer closest decimal is never farther, so the lengths that round back form a range: bisect.
+  let lo = 1;
+  let hi = 9;
+  let text = abs.toPrecision(9);
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    const candidate = abs.toPrecision(mid);
+    const parsed = Number(candidate);
+    if (isFloatMidpoint(parsed)) return undefined;
+    if (Math.fround(parsed) === abs) {
+      hi = mid;
+      text = candidate;
+    } else lo = mid + 1;
+  }
+  if (isFloatMidpoint(Number(text)) || Math.fround(Number(text)) !== abs) return undefined;
+  const finer = abs.toPrecision(hi + 1);
+  const last = finer.indexOf("e") < 0 ? finer.at(-1) : finer[finer.indexOf("e") - 1];
+  if (last === "5" && Number(finer) === abs) return undefined;
+  return decimalParts(text);
 }
 
 /** The digits d1d2...dn and exponent e of d1.d2...dn × 10^e, in Java's layout. */

@@ -3,6 +3,7 @@ import { describe, expect, it } from "vitest";
 import {
   javaDoubleString,
   javaFloatString,
+  javaFloatStringExact,
   jsonDouble,
   jsonFloat,
 } from "../../../../lambda/schema-registry/codecs/java-number";
@@ -146,6 +147,15 @@ describe("Java spellings, properties over random bit patterns", () => {
         }
       }),
       { numRuns: 2000 },
+    );
+  });
+
+  it("takes the same spelling on the quick path as the exact search", () => {
+    fc.assert(
+      fc.property(fc.float({ noNaN: true, noDefaultInfinity: true }), (value) => {
+        expect(javaFloatString(value)).toBe(javaFloatStringExact(value));
+      }),
+      { numRuns: 5000 },
     );
   });
 });
