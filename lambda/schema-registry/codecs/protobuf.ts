@@ -658,9 +658,8 @@ const WRAPPERS = new Set(
 );
 
 /**
- * Compiles a .proto schema (imports resolved from `references` by import path; google/protobuf/*,
- * google/type/date and timeofday, confluent/meta and confluent/type/decimal are bundled) into a
- * renderer of its payloads. `render` selects the message by Confluent's message-index list
+ * Compiles a .proto schema (imports resolved from `references` by import path, the well-known files
+ * bundled) into a renderer of its payloads. `render` selects the message by Confluent's message-index list
  * (`[0]`, the first message, when absent or empty) and throws `SchemaMismatchError` for bytes that
  * do not match it.
  */
