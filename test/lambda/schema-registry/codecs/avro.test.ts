@@ -391,6 +391,11 @@ describe("Avro bytes that do not match the schema", () => {
     expect(render(schema, good)).toBe('{"s":"hi","u":{"int":3,"string":null},"e":"B","b":true}');
   });
 
+  it("renders a payload that is a view past a wire header", () => {
+    const framed = Buffer.concat([Buffer.from([0, 0, 0, 0, 7]), good]).subarray(5);
+    expect(render(schema, framed)).toBe('{"s":"hi","u":{"int":3,"string":null},"e":"B","b":true}');
+  });
+
   it("rejects every truncation of the payload", () => {
     for (let length = 0; length < good.length; length += 1) {
       expect(mismatch(good.subarray(0, length)).code).toBe("SchemaMismatch");

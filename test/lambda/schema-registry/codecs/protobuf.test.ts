@@ -293,6 +293,12 @@ describe("Protobuf bytes that do not match the schema", () => {
     }
   });
 
+  it("renders a payload that is a view past a wire header", () => {
+    const framed = Buffer.concat([Buffer.from([0, 0, 0, 0, 7, 0]), good]).subarray(6);
+    expect(render(framed)).toBe(render(Buffer.from(good)));
+    expect(JSON.parse(render(framed)).line).toEqual({ sku: "X", qty: 0 });
+  });
+
   it("rejects text that is not UTF-8", () => {
     const bad = Buffer.from(good);
     bad[2] = 0xff;
