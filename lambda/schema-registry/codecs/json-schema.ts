@@ -4,8 +4,8 @@ import type { Codec, CodecOptions, CodecSchema } from "./codec";
 
 /**
  * JSON Schema payloads: after the wire header the bytes are the producer's JSON text, which is
- * embedded as written (key order, number spelling and integers beyond 2^53 kept) with the whitespace
- * outside strings dropped, as the `json` format does.
+ * embedded as written (key order, number spelling and integers beyond 2^53 kept), like the `json`
+ * format, with the whitespace outside strings dropped.
  *
  * The payload is not validated against the schema. Confluent's JSON Schema deserializer validates only
  * when `json.fail.invalid.schema=true` (default false), and Connect's JsonSchemaConverter leaves it so:
