@@ -2,7 +2,7 @@
 // handler, the decoder (its clients behind dynamic imports) and a hook that loads every codec the way
 // the decoder does, to time a cold start that goes on to decode registry formats.
 import { REGISTRY_FORMATS } from "../lambda/env-names";
-import { loadCodec } from "../lambda/schema-registry/codec-loader";
+import { loadCodec } from "../lambda/schema-registry/codecs/load-codec";
 
 export { handler } from "../lambda/handler";
 export { registryDecoderFor } from "../lambda/schema-registry/registry-decoder-for";

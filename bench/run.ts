@@ -10,6 +10,7 @@ import { kafkaEvent } from "../tooling/kafka-records";
 import { benchBundle, OUT_DIR } from "./bundle";
 import { nextMessage, startEndpointProcess } from "./children";
 import { BENCH_ENV, benchConversion } from "./conversion";
+import { benchDecode } from "./decode";
 import type { HandlerBatchResult, HandlerBatchSettings } from "./handler-batch";
 import { benchPacking } from "./packing";
 import { HANDLER_VALUE_BYTES, jsonRecords } from "./payloads";
@@ -71,6 +72,8 @@ log("bundling the handler, timing its cold import");
 const { figure: bundleFigure, children } = await benchBundle(quick);
 log("conversion throughput");
 const conversion = benchConversion(quick);
+log("Avro and Protobuf decode next to JSON");
+const decode = await benchDecode(quick);
 log("packing and billed chunks");
 const packing = benchPacking(quick);
 const batchPacking = packing.at(-1);
@@ -169,6 +172,7 @@ const results = {
   command: `npm run bench${quick ? " -- --quick" : ""}`,
   machine: { ...machine(), loadAverage1m: { before: load.before, after: loadavg()[0] ?? 0 } },
   conversion,
+  decode,
   handlerBatch: {
     latencyMs: LATENCY_MS,
     eventBytes: concurrent.eventBytes,
@@ -293,6 +297,18 @@ console.table(
     throttled: t.throttledEntries,
     delivered: t.delivered,
     failed: t.failed,
+  })),
+);
+console.log(
+  "7. Registry payloads of ~1 KB documents: Avro and Protobuf rendering next to the JSON path (median)",
+);
+console.table(
+  decode.map((d) => ({
+    format: d.format,
+    "value B": d.valueBytes,
+    "records/s": f(d.recordsPerSecond),
+    "MB/s": f(d.megabytesPerSecond, 1),
+    "× JSON": d.ratioToJson,
   })),
 );
 console.log("Targets (issue 5)");

@@ -9,16 +9,22 @@ import type { KafkaBatchResponse } from "./core/batch-response";
 import { type KafkaEvent, parseKafkaEvent } from "./core/kafka-event";
 import { deadlineFrom } from "./delivery/deadline";
 import { BatchFailedError, InvalidEventError } from "./errors";
-import { processBatch } from "./process-batch";
+import { claimCheckPorts } from "./offload/claim-check-ports";
+import { type BatchPorts, processBatch } from "./process-batch";
+import { registryDecoderFor, usesSchemaRegistry } from "./schema-registry/registry-decoder-for";
 import { logger, metrics, reportBatch, reportRejectedEvent } from "./telemetry";
 
 // Cold start: an invalid configuration fails here, naming the variable.
 const config = loadConfig();
 const signerReady = config.globalEndpointId === undefined ? Promise.resolve() : enableSigV4a();
-const ports = {
+// The registry clients, codecs and S3 client load on first use: a JSON-only function never loads them.
+const claimChecks = claimCheckPorts(config);
+const sqs = config.dlqUrl === undefined ? undefined : sqsDeadLetters(sqsClient(config.dlqUrl), config.dlqUrl);
+const ports: BatchPorts = {
   publisher: eventBridgePublisher(eventBridgeClient(config), config.globalEndpointId),
-  deadLetters:
-    config.dlqUrl === undefined ? undefined : sqsDeadLetters(sqsClient(config.dlqUrl), config.dlqUrl),
+  deadLetters: sqs !== undefined && claimChecks !== undefined ? claimChecks.deadLetters(sqs) : sqs,
+  ...(claimChecks === undefined ? {} : { offload: claimChecks.offload }),
+  ...(usesSchemaRegistry(config) ? { registry: registryDecoderFor(config) } : {}),
 };
 
 async function forwardBatch(event: unknown, context: Context): Promise<KafkaBatchResponse> {

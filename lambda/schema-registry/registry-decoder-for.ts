@@ -1,10 +1,11 @@
 import type { GlueClient } from "@aws-sdk/client-glue";
 import type { SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
 import type { Config } from "../config";
+import { REGISTRY_FORMATS, type RecordFormat } from "../env-names";
 import { secretsManagerCredentials } from "./basic-credentials";
 import { registryDecoder } from "./cached-registry-decoder";
-import { loadCodec } from "./codec-loader";
 import type { CodecLoader } from "./codec-port";
+import { loadCodec } from "./codecs/load-codec";
 import { confluentSchemaRegistry } from "./confluent-client";
 import { glueSchemaRegistry } from "./glue-client";
 import type { RegistryDecoder } from "./registry-decoder";
@@ -52,4 +53,13 @@ export function registryDecoderFor(
     },
     clients.loadCodec ?? loadCodec,
   );
+}
+
+/** Whether any topic's key or value is read through a schema registry (`avro`, `protobuf`, `json-schema`). */
+export function usesSchemaRegistry(config: Pick<Config, "keyFormat" | "valueFormat">): boolean {
+  const formats: RecordFormat[] = [];
+  for (const selector of [config.keyFormat, config.valueFormat]) {
+    formats.push(selector.defaultFormat, ...selector.byTopic.values());
+  }
+  return formats.some((format) => (REGISTRY_FORMATS as readonly string[]).includes(format));
 }

@@ -1,5 +1,7 @@
 import { KafkaEventBridgeError } from "../errors";
 
+export { InvalidSchemaError } from "./codec-error";
+
 /**
  * Codes of the registry's outcomes. Poison (dead-lettered): `UnknownSchema` (the registry answers that the
  * id does not exist), `InvalidWireFormat` (no, a wrong or a truncated header), `InvalidSchema` (the
@@ -27,9 +29,4 @@ export class UnknownSchemaError extends KafkaEventBridgeError {
  */
 export class RegistryUnavailableError extends KafkaEventBridgeError {
   readonly code = REGISTRY_CODES.registryUnavailable;
-}
-
-/** The registry's schema text does not compile with its format's codec: poison, like bytes that never decode. */
-export class InvalidSchemaError extends KafkaEventBridgeError {
-  readonly code = REGISTRY_CODES.invalidSchema;
 }

@@ -6,10 +6,12 @@ import type { DeadLetterBody } from "../../lambda/core/dead-letter-message";
 import { type KafkaRecord, parseKafkaEvent, recordsOf } from "../../lambda/core/kafka-event";
 import type { EntryResult } from "../../lambda/delivery/publisher";
 import { RequestFailedError } from "../../lambda/errors";
+import { offloadStage } from "../../lambda/offload/offload-stage";
 import { processBatch } from "../../lambda/process-batch";
 import { kafkaEvent, kafkaRecord } from "../../tooling/kafka-records";
 import { seededRandom } from "../../tooling/seeded-random";
 import { scriptedPublisher } from "../support/scripted-publisher";
+import { scriptedStore } from "./offload/scripted-store";
 
 /** A topic whose default detail-type, kafka-connect-<topic>, is over PutEvents' 128 characters. */
 const LONG_TOPIC = "t".repeat(120);
@@ -60,7 +62,9 @@ describe("processBatch: nothing is lost", () => {
         fc.array(recordSpec, { minLength: 1, maxLength: 60 }),
         fc.integer(),
         fc.boolean(),
-        async (specs, seed, withDlq) => {
+        // Claim check off, or on with the default threshold (MAX_REQUEST_BYTES), 0, or 1,000 bytes.
+        fc.constantFrom(undefined, "default", "0", "1000"),
+        async (specs, seed, withDlq, offloadThreshold) => {
           const random = seededRandom(seed);
           const nextOffset = new Map<string, number>();
           const kindOf = new Map<string, string>();
@@ -86,7 +90,14 @@ describe("processBatch: nothing is lost", () => {
             MAX_CONCURRENCY: String(1 + Math.floor(random() * 8)),
             RETRIES_MAX: String(Math.floor(random() * 3)),
             PARTIAL_BATCH_RESPONSE: "true",
+            ...(offloadThreshold === undefined ? {} : { OFFLOAD_S3_BUCKET: "claims" }),
+            ...(offloadThreshold === undefined || offloadThreshold === "default"
+              ? {}
+              : { OFFLOAD_THRESHOLD_BYTES: offloadThreshold }),
           });
+          // S3 answers from the seeded script: stored, 5xx or access denied.
+          const claims = scriptedStore(random, false);
+          const { offload } = config;
 
           const bench = scriptedPublisher((entries): EntryResult[] => {
             const roll = random();
@@ -121,6 +132,9 @@ describe("processBatch: nothing is lost", () => {
             {
               publisher: bench.publisher,
               deadLetters: withDlq ? deadLetters : undefined,
+              ...(offload === undefined
+                ? {}
+                : { offload: offloadStage({ ...config, offload }, claims.store) }),
               sleep: async () => undefined,
               random,
             },
@@ -146,7 +160,9 @@ describe("processBatch: nothing is lost", () => {
             if (outcome?.kind === "failed") expect(retried).toBe(true);
 
             const kind = kindOf.get(key);
-            const expectedCode = EXPECTED_POISON[kind ?? ""];
+            // With the claim check on, a huge record is sent as a claim check (or failed), not dead-lettered.
+            const expectedCode =
+              offload !== undefined && kind === "huge" ? undefined : EXPECTED_POISON[kind ?? ""];
             // A malformed record or one over a documented limit is never sent, only dead-lettered or failed.
             if (expectedCode !== undefined) {
               expect(onBus.has(key), `record ${key} (${kind}) was sent`).toBe(false);
@@ -161,6 +177,20 @@ describe("processBatch: nothing is lost", () => {
                 expect(body.malformedFields).toEqual({ [field as string]: value });
               }
             }
+          }
+          // A claim check on the bus always has its object, holding the record's value byte for byte.
+          for (const entry of bench.accepted) {
+            const detail = JSON.parse(entry.Detail ?? "{}") as {
+              topic: string;
+              partition: number;
+              offset: number;
+              dataref?: string;
+            };
+            if (detail.dataref === undefined) continue;
+            const key = `${detail.topic}/${detail.partition}/${detail.offset}`;
+            expect(detail.dataref).toBe(`arn:aws:s3:::claims/${key}`);
+            const record = records.find((candidate) => keyOf(candidate) === keyOf(detail));
+            expect(claims.stored.get(key)?.body.toString("base64")).toBe(record?.value);
           }
         },
       ),

@@ -14,9 +14,6 @@ import { loadHandler } from "../../support/load-handler";
 import { S3_FAULTS, type S3Bench, startS3Bench } from "./s3-bench";
 
 // The real handler over HTTP with OFFLOAD_S3_BUCKET set: EventBridge and SQS on the local AWS endpoint,
-// S3 on moto behind a proxy that injects S3 failures. These need the offload stage wired into the
-// handler (issue 10): flip OFFLOAD_WIRED when it is.
-const OFFLOAD_WIRED = false;
 
 let s3: S3Bench;
 let aws: LocalAwsEndpoint;
@@ -57,7 +54,7 @@ function entrySizeOf(spec: RecordSpec, overrides: Record<string, string> = {}): 
   return (mapRecord(loadConfig(env(overrides)), kafkaRecord(spec)) as EventEntry).size;
 }
 
-describe.skipIf(!OFFLOAD_WIRED)("handler with OFFLOAD_S3_BUCKET over HTTP", () => {
+describe("handler with OFFLOAD_S3_BUCKET over HTTP", () => {
   beforeAll(async () => {
     s3 = await startS3Bench();
   }, 180_000);

@@ -1,6 +1,5 @@
-import { existsSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { build, type Metafile, type Plugin } from "esbuild";
+import { build, type Metafile } from "esbuild";
 import { describe, expect, it } from "vitest";
 import { BUNDLE_ALIASES } from "../../../infra/function-runtime";
 
@@ -12,20 +11,10 @@ const HEAVY = [
   "node_modules/protobufjs/",
   "node_modules/@aws-sdk/client-glue/",
   "node_modules/@aws-sdk/client-secrets-manager/",
-  "lambda/schema-registry/codecs/",
+  "lambda/schema-registry/codecs/avro.ts",
+  "lambda/schema-registry/codecs/protobuf.ts",
+  "lambda/schema-registry/codecs/json-schema.ts",
 ];
-
-/** Codec modules that are not in this checkout yet resolve to an empty module, so the graph still builds. */
-const missingCodecs: Plugin = {
-  name: "missing-codecs",
-  setup(plugin) {
-    plugin.onResolve({ filter: /^\.\/codecs\// }, (args) => {
-      const path = join(args.resolveDir, `${args.path}.ts`);
-      return existsSync(path) ? undefined : { path, namespace: "missing-codec" };
-    });
-    plugin.onLoad({ filter: /.*/, namespace: "missing-codec" }, () => ({ contents: "export {};" }));
-  },
-};
 
 async function metafile(entry: string): Promise<Metafile> {
   const result = await build({
@@ -40,7 +29,6 @@ async function metafile(entry: string): Promise<Metafile> {
     alias: BUNDLE_ALIASES,
     absWorkingDir: ROOT,
     logLevel: "silent",
-    plugins: [missingCodecs],
   });
   return result.metafile;
 }
