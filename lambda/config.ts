@@ -1,7 +1,7 @@
 import { DEFAULT_DETAIL_TYPE_TEMPLATE, type DetailTypeRule, parseDetailTypes } from "./core/detail-type";
 import { compileJsonPath, type JsonPathQuery } from "./core/json-path";
 import type { FormatSelector } from "./core/record-format";
-import { ENV, RECORD_FORMATS, type RecordFormat } from "./env-names";
+import { ENV, HEADER_FORMATS, type HeaderFormat, RECORD_FORMATS, type RecordFormat } from "./env-names";
 import { ConfigError, ConfigErrors } from "./errors";
 
 /** When the event's `Time` comes from: not set (EventBridge stamps it), the Kafka timestamp, or a field of the value. */
@@ -23,6 +23,8 @@ export interface Config {
   readonly globalEndpointId: string | undefined;
   readonly keyFormat: FormatSelector;
   readonly valueFormat: FormatSelector;
+  /** How `detail.headers` values are rendered: typed as the connector does, UTF-8 strings, or base64. */
+  readonly headerFormat: HeaderFormat;
   readonly maxRequestBytes: number;
   readonly maxConcurrency: number;
   readonly retryDelayMs: number;
@@ -133,6 +135,19 @@ function formatSelector(env: Env, name: string, fallback: RecordFormat): FormatS
   return { defaultFormat, byTopic };
 }
 
+function headerFormat(env: Env): HeaderFormat {
+  const text = read(env, ENV.headerFormat);
+  if (text === undefined) return "connector";
+  if (!HEADER_FORMATS.includes(text as HeaderFormat)) {
+    throw new ConfigError(
+      ENV.headerFormat,
+      text,
+      `one of ${HEADER_FORMATS.join(", ")} (connector: typed as Kafka Connect's SimpleHeaderConverter does; string: as with header.converter=StringConverter)`,
+    );
+  }
+  return text as HeaderFormat;
+}
+
 function eventTime(env: Env): EventTimeRule {
   const text = read(env, ENV.eventTime);
   if (text === undefined) return { kind: "none" };
@@ -239,6 +254,7 @@ export function checkConfig(env: Env = process.env): ConfigCheck {
     ),
     keyFormat: checked(DEFAULT_KEY_FORMAT, () => formatSelector(env, ENV.keyFormat, "string")),
     valueFormat: checked(DEFAULT_VALUE_FORMAT, () => formatSelector(env, ENV.valueFormat, "json")),
+    headerFormat: checked<HeaderFormat>("connector", () => headerFormat(env)),
     maxRequestBytes: checked(PUT_EVENTS_MAX_BYTES, () =>
       integer(env, ENV.maxRequestBytes, PUT_EVENTS_MAX_BYTES, 1024, PUT_EVENTS_MAX_BYTES),
     ),

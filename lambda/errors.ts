@@ -58,6 +58,11 @@ export const POISON_CODES = {
   invalidJsonPath: "InvalidJsonPathValue",
   entryTooLarge: "EntryTooLarge",
   rejectedByEventBridge: "RejectedByEventBridge",
+  // Payload decoding (issues 11 and 15): text the ESM could not have sent, and JSON that PutEvents
+  // refuses (https://docs.aws.amazon.com/eventbridge/latest/APIReference/API_PutEvents.html).
+  invalidBase64: "InvalidBase64",
+  integerOutOfRange: "IntegerOutOfRange",
+  nestingTooDeep: "NestingTooDeep",
 } as const;
 export type PoisonCode = (typeof POISON_CODES)[keyof typeof POISON_CODES];
 

@@ -1,8 +1,9 @@
 import type { PutEventsRequestEntry } from "@aws-sdk/client-eventbridge";
 import type { Config } from "../config";
 import { PoisonRecordError } from "../errors";
-import { renderHeaders, renderPayload } from "./decode-payload";
+import { renderPayload } from "./decode-payload";
 import { detailTypeFor } from "./detail-type";
+import { renderHeaders } from "./header-render";
 import type { KafkaRecord, RecordCoordinates, TimestampType } from "./kafka-event";
 import { formatFor } from "./record-format";
 
@@ -23,6 +24,7 @@ export type MappingConfig = Pick<
   | "eventBusArn"
   | "keyFormat"
   | "valueFormat"
+  | "headerFormat"
 >;
 
 /** The connector's spelling of Kafka's timestamp types (Java `TimestampType.toString()`). */
@@ -107,6 +109,8 @@ export function mapRecord(config: MappingConfig, record: KafkaRecord): EventEntr
   if (!key.ok) return poison(record, "key", key.code, key.expected);
   const value = renderPayload(record.value, formatFor(config.valueFormat, record.topic));
   if (!value.ok) return poison(record, "value", value.code, value.expected);
+  const headers = renderHeaders(record.headers, config.headerFormat);
+  if (!headers.ok) return new PoisonRecordError(headers.code, record, `headers are not ${headers.expected}`);
   const constants = topicConstants(config, record.topic);
 
   let parsed: { value: unknown } | undefined;
@@ -118,7 +122,7 @@ export function mapRecord(config: MappingConfig, record: KafkaRecord): EventEntr
   const Detail =
     `${constants.detailPrefix}${record.partition},"offset":${record.offset},` +
     `"timestamp":${record.timestamp},"timestampType":"${TIMESTAMP_TYPE_NAMES[record.timestampType]}",` +
-    `"headers":${renderHeaders(record.headers)},"key":${key.json},"value":${value.json}}`;
+    `"headers":${headers.json},"key":${key.json},"value":${value.json}}`;
 
   const fromValue = config.detailTypeJsonPath?.read(document());
   const DetailType = typeof fromValue === "string" && fromValue !== "" ? fromValue : constants.detailType;

@@ -48,7 +48,7 @@ const deadLetterBodies = () =>
 describe("handler over HTTP", () => {
   it("emits the connector's event for a JSON record", async () => {
     const handler = await loadHandler(env());
-    const value = '{"orderItems":["a"],"total":1.10,"id":12345678901234567890}';
+    const value = '{"orderItems":["a"],"total":1.10,"id":1234567890123456789}';
     const response = await handler(
       kafkaEvent([
         kafkaRecord({
