@@ -9,7 +9,7 @@ import { DEFAULTS } from "../infra/options";
 import { kafkaEvent } from "../tooling/kafka-records";
 import { benchBundle, OUT_DIR } from "./bundle";
 import { nextMessage, startEndpointProcess } from "./children";
-import { BENCH_ENV, benchConversion } from "./conversion";
+import { BENCH_ENV, benchConversion, benchDecodeChecks, printDecodeChecks } from "./conversion";
 import type { HandlerBatchResult, HandlerBatchSettings } from "./handler-batch";
 import { benchPacking } from "./packing";
 import { HANDLER_VALUE_BYTES, jsonRecords } from "./payloads";
@@ -71,6 +71,7 @@ log("bundling the handler, timing its cold import");
 const { figure: bundleFigure, children } = await benchBundle(quick);
 log("conversion throughput");
 const conversion = benchConversion(quick);
+const decodeChecks = benchDecodeChecks(quick);
 log("packing and billed chunks");
 const packing = benchPacking(quick);
 const batchPacking = packing.at(-1);
@@ -169,6 +170,7 @@ const results = {
   command: `npm run bench${quick ? " -- --quick" : ""}`,
   machine: { ...machine(), loadAverage1m: { before: load.before, after: loadavg()[0] ?? 0 } },
   conversion,
+  decodeChecks,
   handlerBatch: {
     latencyMs: LATENCY_MS,
     eventBytes: concurrent.eventBytes,
@@ -217,6 +219,7 @@ console.table(
     ratio: c.ratio,
   })),
 );
+printDecodeChecks(decodeChecks);
 console.log(
   `2. ${f(BATCH.records)} records (${f(concurrent.eventBytes / 2 ** 20, 1)} MiB event) through the handler, endpoint answering after ${LATENCY_MS} ms`,
 );

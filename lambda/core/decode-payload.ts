@@ -137,91 +137,123 @@ export function scanJson(
 ): { readonly ok: true; readonly json: string } | { readonly ok: false; readonly problem: JsonProblem } {
   const stack: number[] = [];
   const length = text.length;
-  // Compact output built lazily: `out` holds text[0, copied) minus the whitespace seen so far.
+  // Compact output built lazily: `out` is text[0, copied) without the whitespace seen so far. Each
+  // whitespace skip is written out inline (no closure): this loop is the function's hot path.
   let out = "";
   let copied = 0;
   let i = 0;
-  const skip = () => {
-    const from = i;
-    for (;;) {
-      const c = text.charCodeAt(i);
-      if (c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09) i += 1;
-      else break;
-    }
-    if (i !== from) {
-      out += text.slice(copied, from);
-      copied = i;
-    }
-  };
-  const memberName = (): boolean => {
-    if (text.charCodeAt(i) !== 0x22) return false;
-    i = scanString(text, i);
-    if (i < 0) return false;
-    skip();
-    if (text.charCodeAt(i) !== 0x3a) return false;
-    i += 1;
-    skip();
-    return true;
-  };
-  skip();
+  let j = skipWhitespace(text, 0);
+  if (j !== 0) copied = i = j;
   value: for (;;) {
     const c = text.charCodeAt(i);
     if (c === 0x7b || c === 0x5b) {
-      if (stack.length >= maxDepth) return { ok: false, problem: "NestingTooDeep" };
+      if (stack.length >= maxDepth) return TOO_DEEP;
       i += 1;
-      skip();
+      j = skipWhitespace(text, i);
+      if (j !== i) {
+        out += text.slice(copied, i);
+        copied = i = j;
+      }
       if (text.charCodeAt(i) === c + 2) i += 1;
-      else if (c === 0x7b) {
-        if (!memberName()) return { ok: false, problem: "InvalidJson" };
-        stack.push(OBJECT);
-        continue;
-      } else {
-        stack.push(ARRAY);
+      else {
+        if (c === 0x7b) {
+          if (text.charCodeAt(i) !== 0x22) return NOT_JSON;
+          i = scanString(text, i);
+          if (i < 0) return NOT_JSON;
+          j = skipWhitespace(text, i);
+          if (j !== i) {
+            out += text.slice(copied, i);
+            copied = i = j;
+          }
+          if (text.charCodeAt(i) !== 0x3a) return NOT_JSON;
+          i += 1;
+          j = skipWhitespace(text, i);
+          if (j !== i) {
+            out += text.slice(copied, i);
+            copied = i = j;
+          }
+        }
+        stack.push(c === 0x7b ? OBJECT : ARRAY);
         continue;
       }
     } else if (c === 0x22) i = scanString(text, i);
     else if (c === 0x2d || (c >= 0x30 && c <= 0x39)) {
-      const start = i;
-      const negative = c === 0x2d;
+      const start = c === 0x2d ? i + 1 : i;
       i = scanNumber(text, i);
-      if (i < 0) return { ok: false, problem: "InvalidJson" };
-      const digitsFrom = negative ? start + 1 : start;
-      if (i - digitsFrom >= 19) {
-        let integerEnd = digitsFrom;
-        while (integerEnd < i) {
-          const d = text.charCodeAt(integerEnd);
-          if (d < 0x30 || d > 0x39) break;
-          integerEnd += 1;
-        }
-        if (integerEnd === i && !fitsInt64(text, digitsFrom, i, negative))
-          return { ok: false, problem: "IntegerOutOfRange" };
-      }
+      // Only an integer of 19 digits or more can leave the signed 64-bit range.
+      if (i - start >= 19 && isIntegerOutOfRange(text, start, i, c === 0x2d)) return OUT_OF_RANGE;
     } else if (c === 0x74) i = text.startsWith("true", i) ? i + 4 : -1;
     else if (c === 0x66) i = text.startsWith("false", i) ? i + 5 : -1;
     else if (c === 0x6e) i = text.startsWith("null", i) ? i + 4 : -1;
-    else return { ok: false, problem: "InvalidJson" };
-    if (i < 0) return { ok: false, problem: "InvalidJson" };
+    else return NOT_JSON;
+    if (i < 0) return NOT_JSON;
     for (;;) {
-      skip();
+      j = skipWhitespace(text, i);
+      if (j !== i) {
+        out += text.slice(copied, i);
+        copied = i = j;
+      }
       const depth = stack.length;
       if (depth === 0) {
-        if (i !== length) return { ok: false, problem: "InvalidJson" };
+        if (i !== length) return NOT_JSON;
         return { ok: true, json: copied === 0 ? text : out + text.slice(copied, length) };
       }
       const container = stack[depth - 1];
       const next = text.charCodeAt(i);
       if (next === 0x2c) {
         i += 1;
-        skip();
-        if (container === OBJECT && !memberName()) return { ok: false, problem: "InvalidJson" };
+        j = skipWhitespace(text, i);
+        if (j !== i) {
+          out += text.slice(copied, i);
+          copied = i = j;
+        }
+        if (container === OBJECT) {
+          if (text.charCodeAt(i) !== 0x22) return NOT_JSON;
+          i = scanString(text, i);
+          if (i < 0) return NOT_JSON;
+          j = skipWhitespace(text, i);
+          if (j !== i) {
+            out += text.slice(copied, i);
+            copied = i = j;
+          }
+          if (text.charCodeAt(i) !== 0x3a) return NOT_JSON;
+          i += 1;
+          j = skipWhitespace(text, i);
+          if (j !== i) {
+            out += text.slice(copied, i);
+            copied = i = j;
+          }
+        }
         continue value;
       }
       if (next === (container === OBJECT ? 0x7d : 0x5d)) {
         stack.pop();
         i += 1;
-      } else return { ok: false, problem: "InvalidJson" };
+      } else return NOT_JSON;
     }
   }
+}
+
+const NOT_JSON = { ok: false, problem: "InvalidJson" } as const;
+const OUT_OF_RANGE = { ok: false, problem: "IntegerOutOfRange" } as const;
+const TOO_DEEP = { ok: false, problem: "NestingTooDeep" } as const;
+
+function skipWhitespace(text: string, from: number): number {
+  let i = from;
+  for (;;) {
+    const c = text.charCodeAt(i);
+    if (c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09) i += 1;
+    else return i;
+  }
+}
+
+/** Whether the number `text[from, to)` (sign excluded) is an integer outside signed 64 bits. */
+function isIntegerOutOfRange(text: string, from: number, to: number, negative: boolean): boolean {
+  for (let k = from; k < to; k += 1) {
+    const d = text.charCodeAt(k);
+    if (d < 0x30 || d > 0x39) return false;
+  }
+  return !fitsInt64(text, from, to, negative);
 }
 
 const BASE64_INDEX = (() => {
