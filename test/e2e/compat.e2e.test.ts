@@ -1,11 +1,15 @@
 import { randomUUID } from "node:crypto";
 import { EventBridgeClient, PutRuleCommand, PutTargetsCommand } from "@aws-sdk/client-eventbridge";
 import { CreateQueueCommand, GetQueueAttributesCommand } from "@aws-sdk/client-sqs";
+import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { renderHeaders } from "../../lambda/core/header-render";
+import { signedBytes } from "../../tooling/kafka-records";
 import type { LambdaHandler } from "../../tooling/local-esm/invocation";
 import { LocalEventSourceMapping } from "../../tooling/local-esm/local-esm";
 import { type Bench, createBench, drainQueue } from "./aws-fixtures";
 import { type DeliveredEvent, handlerEnv } from "./chain";
+import { connectorHeaderItems, oracleJavaVersion } from "./connect-oracle/oracle";
 import { committedOffsets, createTopics, produce, waitFor } from "./kafka-fixtures";
 import { loadHandler } from "./load-handler";
 
@@ -120,5 +124,62 @@ describe("connector compatibility: Kafka → local ESM → handler → EventBrid
     ]);
     const matched = await drainQueue<DeliveredEvent>(bench.sqs, totalQueue, { expected: 1 });
     expect(matched.map((event) => event.detail.key)).toEqual(["order-1"]);
+  });
+});
+
+/** Header texts in the shapes Connect's parser cares about: numbers, literals, dates, lists and maps. */
+const headerText = (() => {
+  const alphabet = fc.constantFrom(...'0123456789-+.eE:,{}[]" tTZnulrfas\\x'.split(""));
+  const scalar = fc.oneof(
+    fc.string({ unit: alphabet, maxLength: 14 }),
+    fc.json({ maxDepth: 3 }),
+    fc.constantFrom(
+      "2026-11-23",
+      "12:30:00.000Z",
+      "2026-11-23T12:30:00.000Z",
+      "1582-10-10",
+      "0001-01-01",
+      "9999-99-99",
+      "24:00:00.000Z",
+      "{}",
+      "null",
+      " true ",
+      "",
+    ),
+    fc.double({ noNaN: true, noDefaultInfinity: true }).map(String),
+    fc.bigInt({ min: -(2n ** 70n), max: 2n ** 70n }).map(String),
+    fc
+      .float({ noNaN: true, noDefaultInfinity: true })
+      .map((f) => f.toPrecision(1 + (Math.abs(Math.trunc(f)) % 12))),
+  );
+  return fc.oneof(
+    scalar,
+    fc.array(scalar, { maxLength: 4 }).map((items) => `[${items.join(",")}]`),
+    fc
+      .array(fc.tuple(scalar, scalar), { maxLength: 3 })
+      .map((entries) => `{${entries.map(([k, v]) => `${k}:${v}`).join(",")}}`),
+  );
+})();
+
+/** Numbers spelled as float32 values: how JDK 17's Float/Double.toString differ from JDK 19+'s. */
+const asFloats = (json: string) =>
+  json.replace(/-?\d+(\.\d+)?(E-?\d+)?(?=[,\]}])/g, (n) => String(Math.fround(Number(n))));
+
+describe("header typing against the real Kafka Connect 4.4.0 jars (SimpleHeaderConverter + JsonConverter + Jackson)", () => {
+  it("renders every generated header text exactly as the connector does, or as text where the connector fails", () => {
+    const texts = fc.sample(headerText, { numRuns: 3_000, seed: 20_261_123 });
+    const answers = connectorHeaderItems(texts.map((text) => Buffer.from(text, "utf8")));
+    // JDK 19 made Float/Double.toString print the shortest digits (JDK-4511638), which this function
+    // reproduces; an older JDK running the oracle prints more digits for some floats.
+    const exact = oracleJavaVersion() >= 19;
+    const mismatches = texts.flatMap((text, index) => {
+      const rendered = renderHeaders([{ h: signedBytes(text) }]);
+      const ours = rendered.ok ? rendered.json.slice(1, -1) : `poison ${rendered.code}`;
+      const connector = answers[index];
+      const expected = connector ?? (text.trim() === "null" ? '{"h":null}' : `{"h":${JSON.stringify(text)}}`);
+      const same = exact ? ours === expected : asFloats(ours) === asFloats(expected);
+      return same ? [] : [{ text, ours, connector: connector ?? "(fails the record)" }];
+    });
+    expect(mismatches).toEqual([]);
   });
 });

@@ -24,6 +24,8 @@ const DAY = 86_400_000;
 
 // Each row: a header's text, the JSON the connector puts in detail.headers, and the rule of Kafka
 // Connect's Values.parseString (connect-api 3.8+/4.x) + JsonConverter (schemas.enable=false) behind it.
+// Every row was checked against the real Kafka Connect 4.4.0 jars (test/e2e/connect-oracle), which the
+// end-to-end suite also runs on thousands of generated header texts.
 const CONNECTOR_TABLE: [text: string, json: string, rule: string][] = [
   ["42", "42", "an integer that fits a byte is INT8"],
   ["-129", "-129", "INT16"],
