@@ -5,12 +5,14 @@ import { TOOLS_DIR } from "../../../tooling/test-bench/paths";
 
 /** The Kafka Connect release whose header typing the oracle runs: the test bench's broker release. */
 const CONNECT_VERSION = "4.4.0";
+/** aws/event-ruler, the open-source matching library of EventBridge. */
+const EVENT_RULER_VERSION = "1.8.1";
 const LIBS = join(TOOLS_DIR, "connect-oracle", CONNECT_VERSION, "libs");
-const SOURCE = join(import.meta.dirname, "HeaderOracle.java");
+const SOURCES = ["HeaderOracle.java", "RuleOracle.java"].map((file) => join(import.meta.dirname, file));
 
-/** Puts connect-json and connect-api (and their dependencies) from Maven Central into `.tools/`. */
+/** Puts connect-json, connect-api and event-ruler (and their dependencies) from Maven Central into `.tools/`. */
 function ensureConnectJars(): string {
-  if (existsSync(join(LIBS, `connect-json-${CONNECT_VERSION}.jar`))) return LIBS;
+  if (existsSync(join(LIBS, `event-ruler-${EVENT_RULER_VERSION}.jar`))) return LIBS;
   const pomDir = join(TOOLS_DIR, "connect-oracle", CONNECT_VERSION, "pom");
   mkdirSync(pomDir, { recursive: true });
   writeFileSync(
@@ -21,6 +23,7 @@ function ensureConnectJars(): string {
   <dependencies>
     <dependency><groupId>org.apache.kafka</groupId><artifactId>connect-json</artifactId><version>${CONNECT_VERSION}</version></dependency>
     <dependency><groupId>org.apache.kafka</groupId><artifactId>connect-api</artifactId><version>${CONNECT_VERSION}</version></dependency>
+    <dependency><groupId>software.amazon.event.ruler</groupId><artifactId>event-ruler</artifactId><version>${EVENT_RULER_VERSION}</version></dependency>
   </dependencies>
 </project>
 `,
@@ -46,11 +49,11 @@ function ensureConnectJars(): string {
 /** What the connector puts in `detail.headers` for one header value: the item's JSON, or undefined where it fails the record. */
 export type OracleAnswer = string | undefined;
 
-/** Compiles the oracle once (javac from the JDK on the PATH) into `.tools/`. */
-function ensureOracleClass(libs: string): string {
+/** Compiles the oracles once (javac from the JDK on the PATH) into `.tools/`. */
+function ensureOracleClasses(libs: string): string {
   const classes = join(TOOLS_DIR, "connect-oracle", CONNECT_VERSION, "classes");
-  if (existsSync(join(classes, "HeaderOracle.class"))) return classes;
-  const result = spawnSync("javac", ["--release", "17", "-cp", `${libs}/*`, "-d", classes, SOURCE], {
+  if (existsSync(join(classes, "RuleOracle.class"))) return classes;
+  const result = spawnSync("javac", ["--release", "17", "-cp", `${libs}/*`, "-d", classes, ...SOURCES], {
     stdio: ["ignore", "inherit", "inherit"],
   });
   if (result.status !== 0) throw new Error("javac could not compile the header oracle");
@@ -73,7 +76,7 @@ export function oracleJavaVersion(): number {
  */
 export function connectorHeaderItems(values: readonly Buffer[]): OracleAnswer[] {
   const libs = ensureConnectJars();
-  const classes = ensureOracleClass(libs);
+  const classes = ensureOracleClasses(libs);
   const result = spawnSync(
     ORACLE_JAVA,
     ["-Duser.timezone=UTC", "-cp", `${classes}:${libs}/*`, "HeaderOracle"],
@@ -86,4 +89,19 @@ export function connectorHeaderItems(values: readonly Buffer[]): OracleAnswer[] 
   if (result.status !== 0) throw new Error(`the header oracle failed: ${result.stderr}`);
   const lines = result.stdout.split("\n").slice(0, values.length);
   return lines.map((line) => (line.startsWith("ok ") ? line.slice(3) : undefined));
+}
+
+/** Whether EventBridge's matching (aws/event-ruler) matches each event with its rule. */
+export function ruleMatches(pairs: readonly { rule: object; event: object }[]): boolean[] {
+  const libs = ensureConnectJars();
+  const classes = ensureOracleClasses(libs);
+  const result = spawnSync(ORACLE_JAVA, ["-cp", `${classes}:${libs}/*`, "RuleOracle"], {
+    input: `${pairs.map(({ rule, event }) => `${JSON.stringify(rule)}\t${JSON.stringify(event)}`).join("\n")}\n`,
+    encoding: "utf8",
+  });
+  if (result.status !== 0) throw new Error(`the rule oracle failed: ${result.stderr}`);
+  return result.stdout
+    .split("\n")
+    .slice(0, pairs.length)
+    .map((line) => line === "true");
 }
