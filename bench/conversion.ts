@@ -1,7 +1,9 @@
 import { loadConfig } from "../lambda/config";
 import { decodeBase64, scanJson } from "../lambda/core/decode-payload";
+import { renderHeaders } from "../lambda/core/header-render";
 import { type EventEntry, mapRecord } from "../lambda/core/map-entry";
 import { packRequests } from "../lambda/core/pack-requests";
+import { HEADER_FORMATS, type HeaderFormat } from "../lambda/env-names";
 import { isJsonBefore } from "./json-check-before";
 import { jsonRecords, jsonValue } from "./payloads";
 import { MB, median } from "./stats";
@@ -101,6 +103,40 @@ export interface DecodeCheckFigure {
   readonly prettyInput: { readonly before: number; readonly after: number; readonly overheadPercent: number };
 }
 
+export interface HeaderFormatFigure {
+  readonly records: number;
+  /** Records/s rendering the bench records' two headers (a trace id, a content type) per HEADER_FORMAT. */
+  readonly recordsPerSecond: Readonly<Record<HeaderFormat, number>>;
+}
+
+/**
+ * What typing headers as the connector does (`HEADER_FORMAT=connector`, the default) costs next to
+ * `string` and `base64`, on the bench records' two headers, timed alternately in one loop.
+ */
+export function benchHeaderFormats(quick: boolean): HeaderFormatFigure {
+  const records = jsonRecords(20_000, 100);
+  const warmups = quick ? 2 : 4;
+  const repetitions = quick ? 3 : 9;
+  const timings: Record<HeaderFormat, number[]> = { connector: [], string: [], base64: [] };
+  let sink = 0;
+  for (let round = 0; round < warmups + repetitions; round += 1) {
+    for (const format of HEADER_FORMATS) {
+      const start = performance.now();
+      for (const record of records) {
+        const rendered = renderHeaders(record.headers, format);
+        sink += rendered.ok ? rendered.json.length : 0;
+      }
+      if (round >= warmups) timings[format].push(performance.now() - start);
+    }
+  }
+  if (sink < 0) console.log(sink);
+  const rate = (format: HeaderFormat) => Math.round(records.length / (median(timings[format]) / 1000));
+  return {
+    records: records.length,
+    recordsPerSecond: { connector: rate("connector"), string: rate("string"), base64: rate("base64") },
+  };
+}
+
 /**
  * What issue 11/15's payload checks cost, each next to what it replaced, timed alternately in one loop:
  * the canonical base64 check against a bare `Buffer.from`; the one-pass JSON scan (compaction, integer
@@ -168,8 +204,10 @@ export function benchDecodeChecks(quick: boolean): DecodeCheckFigure[] {
   return figures;
 }
 
-/** Prints {@link benchDecodeChecks} figures as a table. */
-export function printDecodeChecks(figures: readonly DecodeCheckFigure[]): void {
+/** Prints {@link benchDecodeChecks} and {@link benchHeaderFormats} figures as tables. */
+export function printDecodeChecks(figures: readonly DecodeCheckFigure[], headers: HeaderFormatFigure): void {
+  console.log(`Headers (two per record: a trace id, a content type), ${headers.records} records, records/s`);
+  console.table([headers.recordsPerSecond]);
   console.log(
     "Payload checks of issues 11/15 (MB/s, median; overhead = extra time against the path they replaced)",
   );

@@ -9,7 +9,13 @@ import { DEFAULTS } from "../infra/options";
 import { kafkaEvent } from "../tooling/kafka-records";
 import { benchBundle, OUT_DIR } from "./bundle";
 import { nextMessage, startEndpointProcess } from "./children";
-import { BENCH_ENV, benchConversion, benchDecodeChecks, printDecodeChecks } from "./conversion";
+import {
+  BENCH_ENV,
+  benchConversion,
+  benchDecodeChecks,
+  benchHeaderFormats,
+  printDecodeChecks,
+} from "./conversion";
 import type { HandlerBatchResult, HandlerBatchSettings } from "./handler-batch";
 import { benchPacking } from "./packing";
 import { HANDLER_VALUE_BYTES, jsonRecords } from "./payloads";
@@ -72,6 +78,7 @@ const { figure: bundleFigure, children } = await benchBundle(quick);
 log("conversion throughput");
 const conversion = benchConversion(quick);
 const decodeChecks = benchDecodeChecks(quick);
+const headerFormats = benchHeaderFormats(quick);
 log("packing and billed chunks");
 const packing = benchPacking(quick);
 const batchPacking = packing.at(-1);
@@ -171,6 +178,7 @@ const results = {
   machine: { ...machine(), loadAverage1m: { before: load.before, after: loadavg()[0] ?? 0 } },
   conversion,
   decodeChecks,
+  headerFormats,
   handlerBatch: {
     latencyMs: LATENCY_MS,
     eventBytes: concurrent.eventBytes,
@@ -219,7 +227,7 @@ console.table(
     ratio: c.ratio,
   })),
 );
-printDecodeChecks(decodeChecks);
+printDecodeChecks(decodeChecks, headerFormats);
 console.log(
   `2. ${f(BATCH.records)} records (${f(concurrent.eventBytes / 2 ** 20, 1)} MiB event) through the handler, endpoint answering after ${LATENCY_MS} ms`,
 );
