@@ -28,30 +28,41 @@ import { HeaderTokenizer, isBlank, javaTrim } from "./header-tokenizer";
  * https://github.com/apache/kafka/blob/trunk/connect/api/src/main/java/org/apache/kafka/connect/data/Values.java
  */
 export function parseHeaderText(text: string, maxDepth: number): SchemaAndValue | null {
-  if (text === "" || isPlainText(text)) return { schema: STRING, value: text };
+  if (text === "") return { schema: STRING, value: text };
+  if (!hasDelimiter(text)) return parseSingleToken(text);
   return new ValueParser(new HeaderTokenizer(text), maxDepth).parse(false);
 }
 
-/**
- * The common case, decided without the parser: a text with no delimiter is one token, which is a
- * STRING unless, trimmed, it is a literal or starts like a number or a date (`application/json`,
- * `abc-123`).
- */
-function isPlainText(text: string): boolean {
-  let first = -1;
+function hasDelimiter(text: string): boolean {
   for (let i = 0; i < text.length; i += 1) {
     const c = text.charCodeAt(i);
     if (c === 0x3a || c === 0x2c || c === 0x7b || c === 0x7d || c === 0x5b || c === 0x5d || c === 0x22)
-      return false;
-    if (first === -1 && c > 0x20) first = c;
+      return true;
   }
-  if (first === -1) return true;
-  if ((first >= 0x30 && first <= 0x39) || first === 0x2b || first === 0x2d) return false;
-  if (first === 0x6e || first === 0x74 || first === 0x66) {
-    const trimmed = javaTrim(text);
-    return trimmed !== "null" && trimmed !== "true" && trimmed !== "false";
+  return false;
+}
+
+/**
+ * The common case (`application/json`, `abc-123`, `42`), decided as the parser decides it but
+ * without tokenizing: a text with no delimiter is one token, a literal, a temporal, a number, or the text.
+ */
+function parseSingleToken(text: string): SchemaAndValue | null {
+  const token = javaTrim(text);
+  if (token === "") return { schema: STRING, value: text };
+  if (token === "null") return null;
+  if (token === "true") return TRUE;
+  if (token === "false") return FALSE;
+  const first = token.charCodeAt(0);
+  const digit = first >= 0x30 && first <= 0x39;
+  if (digit) {
+    const temporal = parseTemporal(token);
+    if (temporal !== undefined) return temporalSchemaAndValue(temporal);
   }
-  return true;
+  if (digit || first === 0x2b || first === 0x2d) {
+    const number = parseAsNumber(token);
+    if (number !== undefined) return number;
+  }
+  return { schema: STRING, value: text };
 }
 
 /** Connect's `DataException` inside the parser: a list or map that does not parse falls back to a string. */
