@@ -1,4 +1,9 @@
-import { DEFAULT_DETAIL_TYPE_TEMPLATE, type DetailTypeRule, parseDetailTypes } from "./core/detail-type";
+import {
+  characterCount,
+  DEFAULT_DETAIL_TYPE_TEMPLATE,
+  type DetailTypeRule,
+  parseDetailTypes,
+} from "./core/detail-type";
 import { compileJsonPath, type JsonPathQuery } from "./core/json-path";
 import type { FormatSelector } from "./core/record-format";
 import { ENV, HEADER_FORMATS, type HeaderFormat, RECORD_FORMATS, type RecordFormat } from "./env-names";
@@ -163,13 +168,87 @@ function detailTypes(env: Env): DetailTypeRule {
   try {
     return parseDetailTypes(text);
   } catch (cause) {
+    throw new ConfigError(ENV.detailTypes, text, (cause as Error).message, { cause });
+  }
+}
+
+/**
+ * PutEventsRequestEntry limits a setting alone can break: `Source` of 1–256 characters and not in the
+ * service-reserved `aws.` namespace; at most 100 `Resources` of at most 2,048 characters each.
+ * https://docs.aws.amazon.com/eventbridge/latest/APIReference/API_PutEventsRequestEntry.html
+ */
+export const PUT_EVENTS_ENTRY_LIMITS = {
+  sourceMaxChars: 256,
+  resourcesMaxItems: 100,
+  resourceMaxChars: 2_048,
+} as const;
+
+function eventSource(env: Env, connectorId: string): string {
+  const explicit = read(env, ENV.eventSource);
+  const source = explicit ?? `kafka-connect.${connectorId}`;
+  const [name, value] = explicit === undefined ? [ENV.connectorId, connectorId] : [ENV.eventSource, explicit];
+  const made = explicit === undefined ? ` (it makes the Source "${source}")` : "";
+  const chars = characterCount(source);
+  if (chars > PUT_EVENTS_ENTRY_LIMITS.sourceMaxChars) {
     throw new ConfigError(
-      ENV.detailTypes,
-      text,
-      `one detail-type (with optional \${topic}) or ${(cause as Error).message}`,
-      { cause },
+      name,
+      value,
+      `a Source of at most ${PUT_EVENTS_ENTRY_LIMITS.sourceMaxChars} characters (PutEvents' limit), got ${chars}${made}`,
     );
   }
+  if (source.startsWith("aws.")) {
+    throw new ConfigError(
+      name,
+      value,
+      `a Source outside the "aws." prefix, which AWS reserves for its services`,
+    );
+  }
+  return source;
+}
+
+function eventResources(env: Env): readonly string[] {
+  const text = read(env, ENV.eventResources);
+  const resources = (text ?? "")
+    .split(",")
+    .map((resource) => resource.trim())
+    .filter((resource) => resource !== "");
+  const { resourcesMaxItems, resourceMaxChars } = PUT_EVENTS_ENTRY_LIMITS;
+  if (resources.length > resourcesMaxItems) {
+    throw new ConfigError(
+      ENV.eventResources,
+      text,
+      `at most ${resourcesMaxItems} comma-separated resources (PutEvents' limit), got ${resources.length}`,
+    );
+  }
+  resources.forEach((resource, index) => {
+    const chars = characterCount(resource);
+    if (chars > resourceMaxChars) {
+      throw new ConfigError(
+        ENV.eventResources,
+        text,
+        `resources of at most ${resourceMaxChars} characters (PutEvents' limit), got ${chars} for item ${index + 1}`,
+      );
+    }
+  });
+  return resources;
+}
+
+/**
+ * The levels Powertools Logger honours in `LOG_LEVEL`: it reads the variable as written, so `debug`
+ * would silently log at INFO.
+ */
+export const LOG_LEVELS = ["TRACE", "DEBUG", "INFO", "WARN", "ERROR", "CRITICAL", "SILENT"] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+function logLevel(env: Env): LogLevel {
+  const text = read(env, ENV.logLevel);
+  if (text === undefined) return "INFO";
+  if (LOG_LEVELS.includes(text as LogLevel)) return text as LogLevel;
+  const upper = text.toUpperCase();
+  const hint = LOG_LEVELS.includes(upper as LogLevel)
+    ? `; did you mean "${upper}"? Powertools Logger reads only upper case`
+    : "";
+  throw new ConfigError(ENV.logLevel, text, `one of ${LOG_LEVELS.join(", ")}${hint}`);
 }
 
 function rejectUnsupported(env: Env): void {
@@ -216,10 +295,7 @@ export function checkConfig(env: Env = process.env): ConfigCheck {
     return region;
   });
   checked(undefined, () => rejectUnsupported(env));
-  const resources = (read(env, ENV.eventResources) ?? "")
-    .split(",")
-    .map((resource) => resource.trim())
-    .filter((resource) => resource !== "");
+  const resources = checked<readonly string[]>([], () => eventResources(env));
   const iamExternalId = read(env, ENV.iamExternalId);
   const iamRoleArn = checked(undefined, () =>
     matching(env, ENV.iamRoleArn, ROLE_ARN, "an IAM role ARN (arn:aws:iam::<account>:role/<name>)"),
@@ -233,12 +309,8 @@ export function checkConfig(env: Env = process.env): ConfigCheck {
       );
     }
   });
-  const logLevel = (read(env, ENV.logLevel) ?? "INFO").toUpperCase();
-  const source = checked("", () => {
-    const value = read(env, ENV.eventSource) ?? `kafka-connect.${connectorId}`;
-    if (value.length > 256) throw new ConfigError(ENV.eventSource, value, "at most 256 characters");
-    return value;
-  });
+  const level = checked<LogLevel>("INFO", () => logLevel(env));
+  const source = checked("", () => eventSource(env, connectorId));
 
   const config: Config = Object.freeze({
     connectorId,
@@ -278,7 +350,7 @@ export function checkConfig(env: Env = process.env): ConfigCheck {
     partialBatchResponse: checked(false, () => boolean(env, ENV.partialBatchResponse, false)),
     logRecordPayloads: checked(
       false,
-      () => boolean(env, ENV.logRecordPayloads, false) && (logLevel === "DEBUG" || logLevel === "TRACE"),
+      () => boolean(env, ENV.logRecordPayloads, false) && (level === "DEBUG" || level === "TRACE"),
     ),
   });
   return problems.length === 0 ? { config, problems } : { config: undefined, problems };

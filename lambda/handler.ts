@@ -6,11 +6,11 @@ import { enableSigV4a, eventBridgeClient, eventBridgePublisher } from "./adapter
 import { sqsClient, sqsDeadLetters } from "./adapters/sqs-dead-letters";
 import { loadConfig } from "./config";
 import type { KafkaBatchResponse } from "./core/batch-response";
-import { parseKafkaEvent } from "./core/kafka-event";
+import { type KafkaEvent, parseKafkaEvent } from "./core/kafka-event";
 import { deadlineFrom } from "./delivery/deadline";
-import { BatchFailedError } from "./errors";
+import { BatchFailedError, InvalidEventError } from "./errors";
 import { processBatch } from "./process-batch";
-import { logger, metrics, reportBatch } from "./telemetry";
+import { logger, metrics, reportBatch, reportRejectedEvent } from "./telemetry";
 
 // Cold start: an invalid configuration fails here, naming the variable.
 const config = loadConfig();
@@ -22,7 +22,13 @@ const ports = {
 };
 
 async function forwardBatch(event: unknown, context: Context): Promise<KafkaBatchResponse> {
-  const batch = parseKafkaEvent(event);
+  let batch: KafkaEvent;
+  try {
+    batch = parseKafkaEvent(event);
+  } catch (error) {
+    if (error instanceof InvalidEventError) reportRejectedEvent();
+    throw error;
+  }
   await signerReady;
   const deadline = deadlineFrom(() => context.getRemainingTimeInMillis(), config.deadlineMarginMs);
   const result = await processBatch(batch, config, ports, deadline);

@@ -1,11 +1,10 @@
 import { isUtf8 } from "node:buffer";
 import type { RecordFormat } from "../env-names";
-import type { PoisonCode } from "../errors";
 
 /** A payload rendered as a JSON text ready to embed in `detail`, or the reason it cannot be. */
 export type Rendered =
   | { readonly ok: true; readonly json: string; readonly text: string | undefined }
-  | { readonly ok: false; readonly code: PoisonCode; readonly expected: string };
+  | { readonly ok: false; readonly code: string; readonly expected: string };
 
 const NULL: Rendered = { ok: true, json: "null", text: undefined };
 

@@ -125,6 +125,38 @@ describe("handler over HTTP", () => {
     ]);
   });
 
+  it("reports every record failed and dead-letters none when each request is a setup-level ValidationException", async () => {
+    aws.behaviour.putEvents = () => ({
+      status: 400,
+      errorType: "ValidationException",
+      message: "Resources contain an invalid ARN",
+    });
+    const handler = await loadHandler(env());
+    const response = await handler(kafkaEvent(manyRecords(30, { partitions: 3 })));
+    expect(response.batchItemFailures).toEqual([
+      { itemIdentifier: { partition: "orders-0", offset: 0 } },
+      { itemIdentifier: { partition: "orders-1", offset: 0 } },
+      { itemIdentifier: { partition: "orders-2", offset: 0 } },
+    ]);
+    expect(aws.deadLetters).toEqual([]);
+  });
+
+  it("dead-letters as EntryTooLarge a single entry EventBridge answers with a size ValidationException", async () => {
+    aws.behaviour.putEvents = (entries) =>
+      entries.some((entry) => entry.Detail.includes('"offset":2,'))
+        ? {
+            status: 400,
+            errorType: "ValidationException",
+            message: "Total size of the entries in the request is over the limit.",
+          }
+        : { results: entries.map(() => ({ EventId: "x" })) };
+    const handler = await loadHandler(env());
+    const response = await handler(kafkaEvent(manyRecords(5)));
+    expect(response.batchItemFailures).toEqual([]);
+    expect(offsets(delivered()).sort()).toEqual([0, 1, 3, 4]);
+    expect(deadLetterBodies().map((body) => [body.offset, body.errorCode])).toEqual([[2, "EntryTooLarge"]]);
+  });
+
   it("retries requests whose connection is dropped", async () => {
     aws.behaviour.putEvents = (entries, call) =>
       call === 0 ? { drop: true } : { results: entries.map(() => ({ EventId: "x" })) };
@@ -179,6 +211,32 @@ describe("handler over HTTP", () => {
       [1, "InvalidJson"],
       [2, "EntryTooLarge"],
     ]);
+  });
+
+  it("dead-letters records with a malformed field, each with its code and the field as it came, and delivers the rest", async () => {
+    const handler = await loadHandler(env());
+    const good = manyRecords(6);
+    const event = kafkaEvent(good) as unknown as { records: Record<string, Record<string, unknown>[]> };
+    const batch = event.records["orders-0"] ?? [];
+    batch[1] = { ...batch[1], timestamp: "2026-11-29T10:00:00Z" };
+    batch[2] = { ...batch[2], timestampType: "CreateTime" };
+    batch[3] = { ...batch[3], key: 42 };
+    batch[4] = { ...batch[4], headers: [{ "trace-id": [104, 300] }] };
+    const response = await handler(event);
+    expect(response.batchItemFailures).toEqual([]);
+    expect(offsets(delivered())).toEqual([0, 5]);
+    const bodies = deadLetterBodies().sort((a, b) => a.offset - b.offset);
+    expect(bodies.map((body) => [body.offset, body.errorCode, body.malformedFields])).toEqual([
+      [1, "InvalidTimestamp", { timestamp: "2026-11-29T10:00:00Z" }],
+      [2, "InvalidTimestampType", { timestampType: "CreateTime" }],
+      [3, "InvalidKeyType", { key: 42 }],
+      [4, "InvalidHeaders", { headers: [{ "trace-id": [104, 300] }] }],
+    ]);
+    expect(bodies[0]).toMatchObject({ timestamp: null, value: good[1]?.value, key: good[1]?.key });
+    expect(bodies[3]?.headers).toBeNull();
+    expect(bodies[3]?.errorMessage).toContain(
+      'headers[0] "trace-id" byte 1 is not a signed byte (-128..127): got 300',
+    );
   });
 
   it("reports poison records failed when the dead-letter queue is down", async () => {

@@ -2,7 +2,8 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import type { DeadLetterSender } from "../../lambda/adapters/sqs-dead-letters";
 import { loadConfig } from "../../lambda/config";
-import type { KafkaRecord } from "../../lambda/core/kafka-event";
+import type { DeadLetterBody } from "../../lambda/core/dead-letter-message";
+import { type KafkaRecord, parseKafkaEvent, recordsOf } from "../../lambda/core/kafka-event";
 import type { EntryResult } from "../../lambda/delivery/publisher";
 import { RequestFailedError } from "../../lambda/errors";
 import { processBatch } from "../../lambda/process-batch";
@@ -10,14 +11,47 @@ import { kafkaEvent, kafkaRecord } from "../../tooling/kafka-records";
 import { seededRandom } from "../../tooling/seeded-random";
 import { scriptedPublisher } from "../support/scripted-publisher";
 
+/** A topic whose default detail-type, kafka-connect-<topic>, is over PutEvents' 128 characters. */
+const LONG_TOPIC = "t".repeat(120);
+
 const recordSpec = fc.record({
-  topic: fc.constantFrom("orders", "order-events", "a-b-c"),
+  topic: fc.constantFrom("orders", "order-events", "a-b-c", "orders", LONG_TOPIC),
   partition: fc.integer({ min: 0, max: 2 }),
-  kind: fc.constantFrom("json", "json", "json", "badJson", "huge"),
+  kind: fc.constantFrom(
+    "json",
+    "json",
+    "json",
+    "json",
+    "badJson",
+    "huge",
+    "badTimestamp",
+    "badTimestampType",
+    "badKeyType",
+    "badHeaders",
+  ),
 });
+
+/** The malformed field each kind puts on the record, as the ESM never sends it. */
+const MALFORMED: Record<string, Record<string, unknown>> = {
+  badTimestamp: { timestamp: "2026-11-29" },
+  badTimestampType: { timestampType: "CreateTime" },
+  badKeyType: { key: 42 },
+  badHeaders: { headers: [{ h: [1, 300] }] },
+};
 
 const keyOf = (record: { topic: string; partition: number; offset: number }) =>
   `${record.topic}|${record.partition}|${record.offset}`;
+
+/** The poison code a record of each kind is dead-lettered with. */
+const EXPECTED_POISON: Record<string, string> = {
+  badJson: "InvalidJson",
+  huge: "EntryTooLarge",
+  badTimestamp: "InvalidTimestamp",
+  badTimestampType: "InvalidTimestampType",
+  badKeyType: "InvalidKeyType",
+  badHeaders: "InvalidHeaders",
+  longTopic: "DetailTypeTooLong",
+};
 
 describe("processBatch: nothing is lost", () => {
   it("puts every record on the bus, in the dead-letter queue, or at/after its partition's reported offset", async () => {
@@ -29,13 +63,22 @@ describe("processBatch: nothing is lost", () => {
         async (specs, seed, withDlq) => {
           const random = seededRandom(seed);
           const nextOffset = new Map<string, number>();
-          const records: KafkaRecord[] = specs.map(({ topic, partition, kind }) => {
+          const kindOf = new Map<string, string>();
+          const raw = specs.map(({ topic, partition, kind }) => {
             const offset = nextOffset.get(`${topic}-${partition}`) ?? 0;
             nextOffset.set(`${topic}-${partition}`, offset + 1);
             const value =
               kind === "badJson" ? "{oops" : kind === "huge" ? { blob: "z".repeat(3_000) } : { offset };
-            return kafkaRecord({ topic, partition, offset, value });
+            const record = kafkaRecord({ topic, partition, offset, value });
+            kindOf.set(
+              keyOf(record),
+              topic === LONG_TOPIC && (kind === "json" || kind === "huge") ? "longTopic" : kind,
+            );
+            return { ...record, ...MALFORMED[kind] } as KafkaRecord;
           });
+          // Malformed records reach processBatch as the handler passes them: parsed, with their error attached.
+          const event = parseKafkaEvent(kafkaEvent(raw));
+          const records = recordsOf(event);
           const config = loadConfig({
             CONNECTOR_ID: "prop",
             EVENT_BUS_ARN: "arn:aws:events:us-east-1:123456789012:event-bus/prop",
@@ -50,6 +93,8 @@ describe("processBatch: nothing is lost", () => {
             if (roll < 0.05) throw new RequestFailedError("retryable", "InternalFailure", "HTTP 500");
             if (roll < 0.08) throw new RequestFailedError("tooLarge", "ValidationException", "too large");
             if (roll < 0.09) throw new RequestFailedError("systemic", "AccessDeniedException", "denied");
+            // A setup problem EventBridge reports as a ValidationException that is not about size.
+            if (roll < 0.1) throw new RequestFailedError("invalid", "ValidationException", "invalid ARN");
             return entries.map(() => {
               const pick = random();
               if (pick < 0.15) return { errorCode: "ThrottlingException", errorMessage: "slow down" };
@@ -59,19 +104,19 @@ describe("processBatch: nothing is lost", () => {
               return { eventId: String(random()) };
             });
           });
-          const deadLettered = new Set<string>();
+          const deadLettered = new Map<string, DeadLetterBody>();
           const deadLetters: DeadLetterSender = {
             async send(messages) {
               return messages.map((message) => {
                 if (random() < 0.2) return { sent: false, code: "InternalError", message: "SQS down" };
-                deadLettered.add(keyOf(message.record));
+                deadLettered.set(keyOf(message.record), JSON.parse(message.body) as DeadLetterBody);
                 return { sent: true };
               });
             },
           };
 
           const result = await processBatch(
-            kafkaEvent(records),
+            event,
             config,
             {
               publisher: bench.publisher,
@@ -99,6 +144,23 @@ describe("processBatch: nothing is lost", () => {
             if (outcome?.kind === "delivered") expect(onBus.has(key)).toBe(true);
             if (outcome?.kind === "deadLettered") expect(deadLettered.has(key)).toBe(true);
             if (outcome?.kind === "failed") expect(retried).toBe(true);
+
+            const kind = kindOf.get(key);
+            const expectedCode = EXPECTED_POISON[kind ?? ""];
+            // A malformed record or one over a documented limit is never sent, only dead-lettered or failed.
+            if (expectedCode !== undefined) {
+              expect(onBus.has(key), `record ${key} (${kind}) was sent`).toBe(false);
+              if (outcome?.kind === "deadLettered") expect(outcome.error.code).toBe(expectedCode);
+            }
+            const body = deadLettered.get(key);
+            if (body !== undefined) {
+              // A setup-level ValidationException never drains a batch into the dead-letter queue.
+              expect(body.errorCode).not.toBe("ValidationException");
+              if (kind !== undefined && kind in MALFORMED) {
+                const [field, value] = Object.entries(MALFORMED[kind] ?? {})[0] ?? [];
+                expect(body.malformedFields).toEqual({ [field as string]: value });
+              }
+            }
           }
         },
       ),

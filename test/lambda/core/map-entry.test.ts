@@ -328,3 +328,60 @@ describe("mapRecord: poison", () => {
     expect(JSON.parse(entry.Detail).value).toBe("/wA=");
   });
 });
+
+describe("mapRecord: PutEvents limits the record's own content breaks", () => {
+  const poisonOf = (env: Record<string, string>, spec: RecordSpec) => {
+    const result = mapRecord(config(env), kafkaRecord(spec));
+    expect(result).toBeInstanceOf(PoisonRecordError);
+    return result as PoisonRecordError;
+  };
+
+  it("maps a topic of 114 characters under the default kafka-connect-${topic} (128 characters)", () => {
+    expect(mapped({}, { topic: "t".repeat(114) }).entry.DetailType).toHaveLength(128);
+  });
+
+  it("dead-letters a record of a 115-character topic as DetailTypeTooLong under the default", () => {
+    const error = poisonOf({}, { topic: "t".repeat(115), offset: 7 });
+    expect(error.code).toBe("DetailTypeTooLong");
+    expect(error.record).toMatchObject({ topic: "t".repeat(115), offset: 7 });
+    expect(error.message).toContain(
+      "detail-type of 129 characters exceeds PutEvents' 128 (DETAIL_TYPES for this topic)",
+    );
+  });
+
+  it("gives an unlisted long topic of a topic:DetailType list the same check", () => {
+    expect(poisonOf({ DETAIL_TYPES: "orders:Order" }, { topic: "t".repeat(200) }).code).toBe(
+      "DetailTypeTooLong",
+    );
+    expect(mapped({ DETAIL_TYPES: "orders:Order" }, { topic: "orders" }).entry.DetailType).toBe("Order");
+  });
+
+  it("dead-letters a DETAIL_TYPE_JSONPATH pick of 129 characters, without its text in the message", () => {
+    const picked = "p".repeat(129);
+    const error = poisonOf({ DETAIL_TYPE_JSONPATH: "$.type" }, { value: { type: picked } });
+    expect(error.code).toBe("DetailTypeTooLong");
+    expect(error.message).toContain("(DETAIL_TYPE_JSONPATH)");
+    expect(error.message).not.toContain(picked);
+  });
+
+  it("counts characters as AWS does: 128 emoji (256 UTF-16 units) fit", () => {
+    const picked = "😀".repeat(128);
+    expect(mapped({ DETAIL_TYPE_JSONPATH: "$.type" }, { value: { type: picked } }).entry.DetailType).toBe(
+      picked,
+    );
+    expect(poisonOf({ DETAIL_TYPE_JSONPATH: "$.type" }, { value: { type: `${picked}x` } }).code).toBe(
+      "DetailTypeTooLong",
+    );
+  });
+
+  it("takes no field of the incoming JSON for the mark of a malformed record", () => {
+    const wire = {
+      ...kafkaRecord({ offset: 3 }),
+      malformed: new PoisonRecordError("Forged", { topic: "orders", partition: 0, offset: 3 }, "forged"),
+    };
+    const [record] = recordsOf(
+      parseKafkaEvent({ eventSource: "aws:kafka", records: { "orders-0": [wire] } }),
+    );
+    expect(record && mapRecord(config(), record)).not.toBeInstanceOf(PoisonRecordError);
+  });
+});
