@@ -9,7 +9,13 @@ import { DEFAULTS } from "../infra/options";
 import { kafkaEvent } from "../tooling/kafka-records";
 import { benchBundle, OUT_DIR } from "./bundle";
 import { nextMessage, startEndpointProcess } from "./children";
-import { BENCH_ENV, benchConversion } from "./conversion";
+import {
+  BENCH_ENV,
+  benchConversion,
+  benchDecodeChecks,
+  benchHeaderFormats,
+  printDecodeChecks,
+} from "./conversion";
 import { benchDecode } from "./decode";
 import type { HandlerBatchResult, HandlerBatchSettings } from "./handler-batch";
 import { benchPacking } from "./packing";
@@ -74,6 +80,8 @@ log("conversion throughput");
 const conversion = benchConversion(quick);
 log("Avro and Protobuf decode next to JSON");
 const decode = await benchDecode(quick);
+const decodeChecks = benchDecodeChecks(quick);
+const headerFormats = benchHeaderFormats(quick);
 log("packing and billed chunks");
 const packing = benchPacking(quick);
 const batchPacking = packing.at(-1);
@@ -173,6 +181,8 @@ const results = {
   machine: { ...machine(), loadAverage1m: { before: load.before, after: loadavg()[0] ?? 0 } },
   conversion,
   decode,
+  decodeChecks,
+  headerFormats,
   handlerBatch: {
     latencyMs: LATENCY_MS,
     eventBytes: concurrent.eventBytes,
@@ -221,6 +231,7 @@ console.table(
     ratio: c.ratio,
   })),
 );
+printDecodeChecks(decodeChecks, headerFormats);
 console.log(
   `2. ${f(BATCH.records)} records (${f(concurrent.eventBytes / 2 ** 20, 1)} MiB event) through the handler, endpoint answering after ${LATENCY_MS} ms`,
 );

@@ -6,7 +6,15 @@ import {
 } from "./core/detail-type";
 import { compileJsonPath, type JsonPathQuery } from "./core/json-path";
 import type { FormatSelector } from "./core/record-format";
-import { DECIMAL_FORMATS, type DecimalFormat, ENV, RECORD_FORMATS, type RecordFormat } from "./env-names";
+import {
+  DECIMAL_FORMATS,
+  type DecimalFormat,
+  ENV,
+  HEADER_FORMATS,
+  type HeaderFormat,
+  RECORD_FORMATS,
+  type RecordFormat,
+} from "./env-names";
 import { ConfigError, ConfigErrors } from "./errors";
 import { DEFAULT_OFFLOAD_PATH, type OffloadPath, parseOffloadPath } from "./offload/offload-path";
 
@@ -39,6 +47,8 @@ export interface Config {
   readonly globalEndpointId: string | undefined;
   readonly keyFormat: FormatSelector;
   readonly valueFormat: FormatSelector;
+  /** How `detail.headers` values are rendered: typed as the connector does, UTF-8 strings, or base64. */
+  readonly headerFormat: HeaderFormat;
   readonly maxRequestBytes: number;
   readonly maxConcurrency: number;
   readonly retryDelayMs: number;
@@ -178,6 +188,19 @@ function formatSelector(env: Env, name: string, fallback: RecordFormat): FormatS
     else byTopic.set(item.slice(0, colon).trim(), recordFormat(name, text, item.slice(colon + 1).trim()));
   }
   return { defaultFormat, byTopic };
+}
+
+function headerFormat(env: Env): HeaderFormat {
+  const text = read(env, ENV.headerFormat);
+  if (text === undefined) return "connector";
+  if (!HEADER_FORMATS.includes(text as HeaderFormat)) {
+    throw new ConfigError(
+      ENV.headerFormat,
+      text,
+      `one of ${HEADER_FORMATS.join(", ")} (connector: typed as Kafka Connect's SimpleHeaderConverter does; string: as with header.converter=StringConverter)`,
+    );
+  }
+  return text as HeaderFormat;
 }
 
 function eventTime(env: Env): EventTimeRule {
@@ -425,6 +448,7 @@ export function checkConfig(env: Env = process.env): ConfigCheck {
     ),
     keyFormat: checked(DEFAULT_KEY_FORMAT, () => formatSelector(env, ENV.keyFormat, "string")),
     valueFormat: checked(DEFAULT_VALUE_FORMAT, () => formatSelector(env, ENV.valueFormat, "json")),
+    headerFormat: checked<HeaderFormat>("connector", () => headerFormat(env)),
     maxRequestBytes,
     maxConcurrency: checked(16, () => integer(env, ENV.maxConcurrency, 16, 1, 256)),
     retryDelayMs: checked(200, () => integer(env, ENV.retryDelayMs, 200, 0, 60_000)),

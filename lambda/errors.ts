@@ -64,6 +64,12 @@ export const POISON_CODES = {
   invalidHeaders: "InvalidHeaders",
   // The record's own content breaks a PutEventsRequestEntry limit: map-entry.ts.
   detailTypeTooLong: "DetailTypeTooLong",
+  // Payload decoding (issues 11 and 15): text the ESM could not have sent, and JSON that PutEvents
+  // refuses (https://docs.aws.amazon.com/eventbridge/latest/APIReference/API_PutEvents.html):
+  // decode-payload.ts, header-render.ts.
+  invalidBase64: "InvalidBase64",
+  integerOutOfRange: "IntegerOutOfRange",
+  nestingTooDeep: "NestingTooDeep",
 } as const;
 export type PoisonCode = (typeof POISON_CODES)[keyof typeof POISON_CODES];
 

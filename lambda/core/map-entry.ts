@@ -1,8 +1,9 @@
 import type { PutEventsRequestEntry } from "@aws-sdk/client-eventbridge";
 import type { Config } from "../config";
 import { POISON_CODES, PoisonRecordError } from "../errors";
-import { renderHeaders, renderPayload } from "./decode-payload";
+import { renderPayload } from "./decode-payload";
 import { characterCount, DETAIL_TYPE_MAX_CHARS, detailTypeFor, isDetailTypeWithinLimit } from "./detail-type";
+import { renderHeaders } from "./header-render";
 import { type KafkaRecord, MALFORMED, type RecordCoordinates, type TimestampType } from "./kafka-event";
 import type { PartRenderer, RetryableFailure } from "./part-rendering";
 import { formatFor } from "./record-format";
@@ -24,6 +25,7 @@ export type MappingConfig = Pick<
   | "eventBusArn"
   | "keyFormat"
   | "valueFormat"
+  | "headerFormat"
 >;
 
 /** The connector's spelling of Kafka's timestamp types (Java `TimestampType.toString()`). */
@@ -128,6 +130,8 @@ export function mapRecord(
     ? render(record, "value")
     : renderPayload(record.value, formatFor(config.valueFormat, record.topic));
   if (!value.ok) return "retryable" in value ? value : poison(record, "value", value.code, value.expected);
+  const headers = renderHeaders(record.headers, config.headerFormat);
+  if (!headers.ok) return new PoisonRecordError(headers.code, record, `headers are not ${headers.expected}`);
   const constants = topicConstants(config, record.topic);
 
   let parsed: { value: unknown } | undefined;
@@ -139,7 +143,7 @@ export function mapRecord(
   const Detail =
     `${constants.detailPrefix}${record.partition},"offset":${record.offset},` +
     `"timestamp":${record.timestamp},"timestampType":"${TIMESTAMP_TYPE_NAMES[record.timestampType]}",` +
-    `"headers":${renderHeaders(record.headers)},"key":${key.json},"value":${value.json}}`;
+    `"headers":${headers.json},"key":${key.json},"value":${value.json}}`;
 
   const fromValue = config.detailTypeJsonPath?.read(document());
   const picked = typeof fromValue === "string" && fromValue !== "";

@@ -32,6 +32,9 @@ const PRODUCERS: Record<PoisonCode, () => Promise<unknown>> = {
   InvalidValueType: async () => mapped({ ...spec({}), value: {} }),
   InvalidHeaders: async () => mapped({ ...spec({}), headers: [{ a: [128] }] }),
   DetailTypeTooLong: async () => mapped(spec({ value: { type: "x".repeat(129) } })),
+  InvalidBase64: async () => mapped({ ...spec({}), value: "e30*" }),
+  IntegerOutOfRange: async () => mapped(spec({ value: '{"id":9223372036854775808}' })),
+  NestingTooDeep: async () => mapped(spec({ headers: [["deep", `${"[".repeat(997)}${"]".repeat(997)}`]] })),
   EntryTooLarge: async () => {
     const entry = mapped(spec({})) as EventEntry;
     const bench = scriptedPublisher(() => {

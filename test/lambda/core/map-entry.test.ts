@@ -56,16 +56,34 @@ describe("mapRecord: Detail", () => {
     expect(detail.timestampType).toBe(spelled);
   });
 
-  it("embeds a JSON value byte for byte, keeping 1.10 and integers beyond 2^53", () => {
-    const value = '{"total":1.10, "id":12345678901234567890,"b":0,"a":1}';
-    expect(mapped({}, { value }).entry.Detail.endsWith(`"value":${value}}`)).toBe(true);
+  it("embeds a JSON value compact, keeping 1.10, key order and integers beyond 2^53", () => {
+    const value = '{"total":1.10, "id":1234567890123456789,\n  "b":0,"a":1}';
+    expect(mapped({}, { value }).entry.Detail).toMatch(
+      /"value":\{"total":1\.10,"id":1234567890123456789,"b":0,"a":1\}\}$/,
+    );
+  });
+
+  it.each([
+    ["an integer beyond signed 64 bits", '{"id": 12345678901234567890}', "IntegerOutOfRange"],
+    ["nesting deeper than PutEvents accepts", `${"[".repeat(999)}${"]".repeat(999)}`, "NestingTooDeep"],
+  ])("poisons a value with %s", (_, value, code) => {
+    const result = mapRecord(config(), kafkaRecord({ value }));
+    expect(result).toBeInstanceOf(PoisonRecordError);
+    expect((result as PoisonRecordError).code).toBe(code);
+  });
+
+  it("poisons a key or value that is not canonical base64", () => {
+    const value = mapRecord(config(), { ...kafkaRecord(), value: "eyJhIjoxfQ==Zm9v" });
+    expect((value as PoisonRecordError).code).toBe("InvalidBase64");
+    const key = mapRecord(config(), { ...kafkaRecord(), key: "%%%" });
+    expect((key as PoisonRecordError).code).toBe("InvalidBase64");
   });
 
   it("keeps 1.10 and a big integer from the sample MSK event", () => {
     const record = sampleRecords("msk-orders.json").find((r) => r.partition === 1);
     const result = record && mapRecord(config(), record);
     expect(result).not.toBeInstanceOf(PoisonRecordError);
-    expect((result as EventEntry).entry.Detail).toContain('"total":1.10,"customerId":12345678901234567890}');
+    expect((result as EventEntry).entry.Detail).toContain('"total":1.10,"customerId":1234567890123456789}');
   });
 
   it("renders a tombstone and a missing key as null", () => {
@@ -80,12 +98,18 @@ describe("mapRecord: Detail", () => {
     expect(mapped({ KEY_FORMAT: "json" }, { key: '{"k":1}' }).entry.Detail).toContain('"key":{"k":1},');
   });
 
-  it("renders the sample headers in order, duplicates kept, binary as base64", () => {
+  it("renders the sample headers in order, duplicates kept, typed as the connector does, binary as base64", () => {
     const [record] = sampleRecords("headers.json");
     const result = record && mapRecord(config(), record);
     expect((result as EventEntry).entry.Detail).toContain(
-      '"headers":[{"source":"café ☕"},{"retry":"1"},{"retry":"2"},{"binary":"//4AgA=="},{"empty":null}]',
+      '"headers":[{"source":"café ☕"},{"retry":1},{"retry":2},{"binary":"//4AgA=="},{"empty":null}]',
     );
+  });
+
+  it("renders headers as strings with HEADER_FORMAT=string", () => {
+    const [record] = sampleRecords("headers.json");
+    const result = record && mapRecord(config({ HEADER_FORMAT: "string" }), record);
+    expect((result as EventEntry).entry.Detail).toContain('{"retry":"1"},{"retry":"2"}');
   });
 
   it("applies per-topic value formats, with the default for other topics", () => {
