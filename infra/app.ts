@@ -1,7 +1,7 @@
 import { App, Validations } from "aws-cdk-lib";
 import { AwsSolutionsChecks } from "cdk-nag";
 import { parseMskClusterArn } from "./arns";
-import { propsFromContext } from "./context";
+import { assertKnownContextKeys, propsFromContext } from "./context";
 import { KafkaToEventBridgeStack } from "./stack";
 
 /**
@@ -9,6 +9,7 @@ import { KafkaToEventBridgeStack } from "./stack";
  * Every option is a context value; docs/deploy.md lists them. No lookups: synth works offline.
  */
 const app = new App();
+assertKnownContextKeys(Object.keys(app.node.getAllContext()));
 const context = (name: string): unknown => app.node.tryGetContext(name);
 const sink = propsFromContext(context);
 const stackName = String(context("stackName") ?? "KafkaToEventBridge");

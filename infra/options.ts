@@ -1,28 +1,16 @@
-import { ENV, type EnvRole, RECORD_FORMATS } from "../lambda/env-names";
+import { Token } from "aws-cdk-lib";
+import { ENV, REGISTRY_FORMATS } from "../lambda/env-names";
 import {
   assertEventBusArn,
   assertKmsKeyArn,
-  assertRoleArn,
   assertSecretArn,
   assertTopicArn,
+  type GlueRegistryArn,
   type MskClusterArn,
+  parseGlueRegistryArn,
   parseMskClusterArn,
 } from "./arns";
-
-/**
- * Variables the construct derives from its own resources (the bus it grants, the queue it creates, the
- * mapping's response types), so they are not options: setting them by hand could only make them disagree.
- */
-const DERIVED_ROLES = ["eventBusArn", "dlqUrl", "partialBatchResponse"] as const satisfies readonly EnvRole[];
-
-/** Every other handler variable is a construct option named by its role in `ENV` (`detailTypes`, ...). */
-export type HandlerSettingRole = Exclude<EnvRole, (typeof DERIVED_ROLES)[number]>;
-
-export const HANDLER_SETTING_ROLES: readonly HandlerSettingRole[] = (Object.keys(ENV) as EnvRole[]).filter(
-  (role): role is HandlerSettingRole => !(DERIVED_ROLES as readonly string[]).includes(role),
-);
-
-export type HandlerSettings = { readonly [R in HandlerSettingRole]?: string | number | boolean };
+import { HANDLER_SETTINGS, type HandlerSettingsProps } from "./handler-settings";
 
 /**
  * How Lambda authenticates to the brokers.
@@ -36,68 +24,343 @@ export type KafkaAuth = (typeof KAFKA_AUTHS)[number];
 export const STARTING_POSITIONS = ["LATEST", "TRIM_HORIZON", "AT_TIMESTAMP"] as const;
 export type StartingPositionName = (typeof STARTING_POSITIONS)[number];
 
-/** Options of {@link KafkaToEventBridge}; `infra/app.ts` reads each from the CDK context under the same name. */
-export interface KafkaToEventBridgeProps extends HandlerSettings {
-  /** MSK cluster to read from. Exactly one of `mskClusterArn` and `bootstrapServers`. */
+/** How the deployment treats the dead-letter queue when the stack is deleted. */
+export const REMOVAL_POLICIES = ["retain", "destroy"] as const;
+export type RemovalPolicyName = (typeof REMOVAL_POLICIES)[number];
+
+/**
+ * Options of {@link KafkaToEventBridge}. `infra/app.ts` reads each from the CDK context under the same
+ * name; an unknown name fails the synth with a "did you mean" hint, whether it comes from the context or
+ * from props built at run time (JSON).
+ */
+export interface KafkaToEventBridgeProps extends HandlerSettingsProps {
+  /**
+   * MSK cluster to read from. Exactly one of `mskClusterArn` and `bootstrapServers`.
+   *
+   * @default - none
+   */
   readonly mskClusterArn?: string;
-  /** Self-managed Kafka brokers, `host:port` each. */
+  /**
+   * Self-managed Kafka brokers, `host:port` each.
+   *
+   * @default - none
+   */
   readonly bootstrapServers?: readonly string[];
-  /** One event source mapping per topic: Lambda allows one topic per Kafka mapping. */
+  /** Topics to read: one event source mapping each (Lambda allows one topic per Kafka mapping). */
   readonly topics: readonly string[];
+  /**
+   * How Lambda authenticates to the brokers.
+   *
+   * @default - MSK: `iam`, or `scram-512` with `authSecretArn`; self-managed: `scram-512` with
+   * `authSecretArn`, else `none`
+   */
   readonly auth?: KafkaAuth;
-  /** Secrets Manager secret with the SASL credentials or the mTLS client certificate (full ARN). */
+  /**
+   * Secrets Manager secret with the SASL credentials or the mTLS client certificate (full ARN).
+   *
+   * @default - none
+   */
   readonly authSecretArn?: string;
   /**
    * Customer managed KMS key of the auth (and root CA) secrets; MSK requires one for SCRAM secrets, and
    * the mapping then needs kms:Decrypt on it.
+   *
+   * @default - the secrets use the AWS managed key
    */
   readonly authSecretKmsKeyArn?: string;
-  /** Self-managed only: secret with the root CA of the brokers' TLS certificates. */
+  /**
+   * Self-managed only: secret with the root CA of the brokers' TLS certificates.
+   *
+   * @default - the brokers' certificates are signed by a public CA
+   */
   readonly rootCaSecretArn?: string;
-  /** Self-managed only: subnets from which Lambda reaches the brokers (with `securityGroupId`). */
+  /**
+   * Self-managed only: subnets from which Lambda reaches the brokers (with `securityGroupId`).
+   *
+   * @default - the brokers are reached over the internet
+   */
   readonly subnetIds?: readonly string[];
+  /**
+   * Self-managed only: security group of the pollers' network interfaces (with `subnetIds`).
+   *
+   * @default - none
+   */
   readonly securityGroupId?: string;
 
-  /** `CONNECTOR_ID`: events get `Source: kafka-connect.<connectorId>` unless `eventSource` is set. */
-  readonly connectorId: string;
-  /** Bus to publish to, in any region or account. A new bus is created when absent. */
+  /**
+   * Bus to publish to, in any region or account. The role gets `events:PutEvents` on it only.
+   *
+   * @default - a new bus
+   */
   readonly eventBusArn?: string;
 
-  /** Provisioned mode; partial batch response, retry limits, record age, bisect and Kafka destinations need it. */
+  /**
+   * Provisioned mode; partial batch response, retry limits, record age, bisect, Kafka destinations and the
+   * mapping's schema registry need it.
+   *
+   * @default true
+   */
   readonly provisionedPollers?: boolean;
+  /**
+   * Fewest pollers per mapping in provisioned mode, 1 to 200.
+   *
+   * @default 1
+   */
   readonly minimumPollers?: number;
+  /**
+   * Most pollers per mapping in provisioned mode, 1 to 2,000.
+   *
+   * @default 200
+   */
   readonly maximumPollers?: number;
+  /**
+   * Provisioned mode: share pollers (and their cost) with other mappings of the VPC.
+   *
+   * @default - the mapping has pollers of its own
+   */
   readonly pollerGroupName?: string;
-  /** `ReportBatchItemFailures` on the mappings and `PARTIAL_BATCH_RESPONSE=true` on the function, together. */
+  /**
+   * `ReportBatchItemFailures` on the mappings and `PARTIAL_BATCH_RESPONSE=true` on the function, together.
+   *
+   * @default - true in provisioned mode
+   */
   readonly partialBatchResponse?: boolean;
-  /** -1 (infinite) or 0 to 10,000. */
+  /**
+   * Retries before a batch goes to the on-failure destination: -1 (until the record expires) or 0 to 10,000.
+   *
+   * @default - 10 in provisioned mode
+   */
   readonly retryAttempts?: number;
-  /** -1 (infinite) or 60 to 604,800. */
+  /**
+   * Records older than this go to the on-failure destination: -1 (infinite) or 60 to 604,800 seconds.
+   *
+   * @default - unlimited
+   */
   readonly maxRecordAgeSeconds?: number;
+  /**
+   * Split a failing batch in two and retry the halves.
+   *
+   * @default false
+   */
   readonly bisectBatchOnError?: boolean;
+  /**
+   * Records per invocation, 1 to 10,000 (the invocation payload is capped at 6 MB).
+   *
+   * @default 100
+   */
   readonly batchSize?: number;
+  /**
+   * Wait up to this long to fill a batch, 0 to 300 seconds.
+   *
+   * @default - Lambda's (0.5 s)
+   */
   readonly maxBatchingWindowSeconds?: number;
+  /**
+   * Where a consumer group without committed offsets starts.
+   *
+   * @default "LATEST"
+   */
   readonly startingPosition?: StartingPositionName;
-  /** Unix time in seconds, with `startingPosition: AT_TIMESTAMP`. */
+  /**
+   * Unix time in seconds, with `startingPosition: AT_TIMESTAMP`.
+   *
+   * @default - none
+   */
   readonly startingPositionTimestamp?: number;
-  /** Consumer group; with several topics it must contain `${topic}`, since each mapping needs its own group. */
+  /**
+   * Consumer group; with several topics it must contain `${topic}`, since each mapping needs its own group.
+   *
+   * @default - the mapping's UUID
+   */
   readonly consumerGroupId?: string;
-  /** ESM filter patterns, for example `[{ value: { type: ["order"] } }]`. Filtered-out records are skipped. */
+  /**
+   * ESM filter patterns, for example `[{ value: { type: ["order"] } }]`. Filtered-out records are skipped.
+   *
+   * @default - every record is delivered
+   */
   readonly filters?: readonly Record<string, unknown>[];
+  /**
+   * Create the mappings enabled.
+   *
+   * @default true
+   */
   readonly enabled?: boolean;
-  /** Where the mapping sends what exhausts its retries: `sqs` (a queue of its own), `s3` or `kafka:<topic>`. */
+  /**
+   * Where the mapping sends what exhausts its retries: `sqs` (a queue of its own), `s3` or `kafka:<topic>`.
+   *
+   * @default "sqs"
+   */
   readonly onFailure?: string;
+  /**
+   * The mapping's own schema registry: Lambda validates (and with `JSON`, decodes) keys and/or values
+   * before invoking the function. Needs provisioned pollers.
+   *
+   * @default - the mapping passes the bytes as they are
+   */
+  readonly mappingSchemaRegistry?: MappingSchemaRegistry;
 
+  /**
+   * AWS Glue registries (ARNs) the function decodes `avro`/`protobuf`/`json-schema` records from: the role
+   * gets `glue:GetSchemaVersion` on these registries and their schemas only.
+   *
+   * @default - no Glue registry
+   */
+  readonly glueRegistryArns?: readonly string[];
+  /**
+   * Customer managed KMS key of `schemaRegistryAuthSecretArn`: the role gets `kms:Decrypt` on it.
+   *
+   * @default - the secret uses the AWS managed key
+   */
+  readonly schemaRegistryAuthSecretKmsKeyArn?: string;
+
+  /**
+   * `OFFLOAD_S3_BUCKET`: an existing bucket (name) for claim-check payloads; the role gets `s3:PutObject`
+   * on `<bucket>/<offloadS3Prefix>*` only. Exclusive with `createOffloadBucket`.
+   *
+   * @default - no claim-check offload, unless `createOffloadBucket`
+   */
+  readonly offloadS3Bucket?: string;
+  /**
+   * Create the claim-check bucket (`OFFLOAD_S3_BUCKET`): S3-managed encryption, public access blocked, TLS
+   * enforced, objects expired after `offloadExpirationDays`.
+   *
+   * @default false
+   */
+  readonly createOffloadBucket?: boolean;
+  /**
+   * Days after which the created claim-check bucket expires objects (consumers must fetch them before).
+   *
+   * @default 30
+   */
+  readonly offloadExpirationDays?: number;
+
+  /**
+   * Function memory, 128 to 10,240 MB.
+   *
+   * @default 1024
+   */
   readonly memorySize?: number;
+  /**
+   * Function timeout, 1 to 900 seconds.
+   *
+   * @default 120
+   */
   readonly timeoutSeconds?: number;
+  /**
+   * Caps concurrent invocations (and so PutEvents load).
+   *
+   * @default - no reservation
+   */
   readonly reservedConcurrency?: number;
+  /**
+   * Log group retention in days.
+   *
+   * @default 30
+   */
   readonly logRetentionDays?: number;
+  /**
+   * What happens to the dead-letter queue, and the poison records in it, when the stack is deleted.
+   *
+   * @default "retain"
+   */
+  readonly deadLetterQueueRemovalPolicy?: RemovalPolicyName;
 
-  /** Existing SNS topic for alarm notifications. */
+  /**
+   * Existing SNS topic for alarm notifications.
+   *
+   * @default - no notification, unless `alarmEmail`
+   */
   readonly alarmTopicArn?: string;
-  /** Creates an SNS topic with this e-mail subscription for alarm notifications. */
+  /**
+   * Creates an SNS topic with this e-mail subscription for alarm notifications.
+   *
+   * @default - no notification, unless `alarmTopicArn`
+   */
   readonly alarmEmail?: string;
+  /**
+   * Records of `OffsetLag` (maximum over 5 minutes, three periods in a row) that raise the lag alarm.
+   *
+   * @default 10000
+   */
   readonly offsetLagAlarmThreshold?: number;
+  /**
+   * Records reported failed (`RecordsReportedFailed`, sum over 5 minutes) that raise its alarm.
+   *
+   * @default 1
+   */
+  readonly reportedFailedAlarmThreshold?: number;
+  /**
+   * Records dead-lettered (`RecordsDeadLettered`, sum over 5 minutes) that raise its alarm.
+   *
+   * @default 1
+   */
+  readonly deadLetteredAlarmThreshold?: number;
+  /**
+   * Throttled entries (`ThrottledEntries`, sum over 5 minutes, three periods in a row) that raise its alarm.
+   *
+   * @default 100
+   */
+  readonly throttledEntriesAlarmThreshold?: number;
+  /**
+   * Seconds from Kafka timestamp to delivery (`MaxDeliveryLag`, maximum over 5 minutes, three periods in a
+   * row) that raise its alarm.
+   *
+   * @default 600
+   */
+  readonly deliveryLagAlarmSeconds?: number;
+  /**
+   * Create a CloudWatch dashboard for the deployment.
+   *
+   * @default true
+   */
+  readonly dashboard?: boolean;
+}
+
+/** The format Lambda hands the function records in after the mapping's schema validation. */
+export const EVENT_RECORD_FORMATS = ["JSON", "SOURCE"] as const;
+/** What the mapping's schema registry validates (and with `JSON`, decodes). */
+export const SCHEMA_VALIDATION_ATTRIBUTES = ["KEY", "VALUE"] as const;
+/** How Lambda authenticates to a Confluent-compatible registry; Glue uses the function's role. */
+export const SCHEMA_REGISTRY_ACCESS_TYPES = [
+  "BASIC_AUTH",
+  "CLIENT_CERTIFICATE_TLS_AUTH",
+  "SERVER_ROOT_CA_CERTIFICATE",
+] as const;
+
+/**
+ * The event source mapping's own schema registry (`SchemaRegistryConfig`).
+ * https://docs.aws.amazon.com/lambda/latest/dg/services-consume-kafka-events.html
+ */
+export interface MappingSchemaRegistry {
+  /** A Glue registry ARN, or the URL of a Confluent-compatible registry. */
+  readonly uri: string;
+  /**
+   * `JSON` decodes the validated attributes into JSON; `SOURCE` keeps their bytes without the wire header.
+   *
+   * @default "JSON"
+   */
+  readonly eventRecordFormat?: (typeof EVENT_RECORD_FORMATS)[number];
+  /**
+   * The attributes validated against the registry.
+   *
+   * @default ["VALUE"]
+   */
+  readonly validate?: readonly (typeof SCHEMA_VALIDATION_ATTRIBUTES)[number][];
+  /**
+   * Confluent-compatible registries: at most two secrets, each of a different type.
+   *
+   * @default - no authentication
+   */
+  readonly accessConfigs?: readonly {
+    readonly type: (typeof SCHEMA_REGISTRY_ACCESS_TYPES)[number];
+    readonly secretArn: string;
+  }[];
+  /**
+   * Customer managed KMS key of the access secrets: the role gets `kms:Decrypt` on it.
+   *
+   * @default - the secrets use the AWS managed key
+   */
+  readonly secretKmsKeyArn?: string;
 }
 
 /** Defaults; `cdk.json` repeats them as documented context values (a test keeps the two equal). */
@@ -113,7 +376,118 @@ export const DEFAULTS = {
   timeoutSeconds: 120,
   logRetentionDays: 30,
   offsetLagAlarmThreshold: 10_000,
+  reportedFailedAlarmThreshold: 1,
+  deadLetteredAlarmThreshold: 1,
+  throttledEntriesAlarmThreshold: 100,
+  deliveryLagAlarmSeconds: 600,
+  dashboard: true,
+  deadLetterQueueRemovalPolicy: "retain",
+  offloadExpirationDays: 30,
 } as const;
+
+/** How an option is read from the CDK context (`-c name=value` gives strings; `cdk.json` may give JSON). */
+export type OptionKind = "string" | "list" | "integer" | "boolean" | "json" | "perTopic";
+
+type DeploymentOption = Exclude<keyof KafkaToEventBridgeProps, keyof HandlerSettingsProps>;
+
+const DEPLOYMENT_OPTIONS: { readonly [K in DeploymentOption]-?: OptionKind } = {
+  mskClusterArn: "string",
+  bootstrapServers: "list",
+  topics: "list",
+  auth: "string",
+  authSecretArn: "string",
+  authSecretKmsKeyArn: "string",
+  rootCaSecretArn: "string",
+  subnetIds: "list",
+  securityGroupId: "string",
+  eventBusArn: "string",
+  provisionedPollers: "boolean",
+  minimumPollers: "integer",
+  maximumPollers: "integer",
+  pollerGroupName: "string",
+  partialBatchResponse: "boolean",
+  retryAttempts: "integer",
+  maxRecordAgeSeconds: "integer",
+  bisectBatchOnError: "boolean",
+  batchSize: "integer",
+  maxBatchingWindowSeconds: "integer",
+  startingPosition: "string",
+  startingPositionTimestamp: "integer",
+  consumerGroupId: "string",
+  filters: "json",
+  enabled: "boolean",
+  onFailure: "string",
+  mappingSchemaRegistry: "json",
+  glueRegistryArns: "list",
+  schemaRegistryAuthSecretKmsKeyArn: "string",
+  offloadS3Bucket: "string",
+  createOffloadBucket: "boolean",
+  offloadExpirationDays: "integer",
+  memorySize: "integer",
+  timeoutSeconds: "integer",
+  reservedConcurrency: "integer",
+  logRetentionDays: "integer",
+  deadLetterQueueRemovalPolicy: "string",
+  alarmTopicArn: "string",
+  alarmEmail: "string",
+  offsetLagAlarmThreshold: "integer",
+  reportedFailedAlarmThreshold: "integer",
+  deadLetteredAlarmThreshold: "integer",
+  throttledEntriesAlarmThreshold: "integer",
+  deliveryLagAlarmSeconds: "integer",
+  dashboard: "boolean",
+};
+
+/**
+ * Every option of the construct with its kind: the deployment's own, then the handler settings. The
+ * mapped types make the compiler fail when a prop is added without an entry here, so this list, the
+ * context reader and the unknown-option check cannot drift from the props.
+ */
+export const OPTION_KINDS: Readonly<Record<keyof KafkaToEventBridgeProps, OptionKind>> = {
+  ...DEPLOYMENT_OPTIONS,
+  ...HANDLER_SETTINGS,
+};
+
+export const OPTION_NAMES = Object.keys(OPTION_KINDS) as (keyof KafkaToEventBridgeProps)[];
+
+/** Edit distance, to suggest the option a typo meant. */
+function distance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j++) {
+      const substitution = (previous[j - 1] ?? 0) + (a[i - 1] === b[j - 1] ? 0 : 1);
+      current.push(Math.min((previous[j] ?? 0) + 1, (current[j - 1] ?? 0) + 1, substitution));
+    }
+    previous = current;
+  }
+  return previous[b.length] ?? 0;
+}
+
+/** The known name closest to `name` (ignoring case), when it is close enough to be what was meant. */
+export function closestName(name: string, known: readonly string[]): string | undefined {
+  let best: { name: string; distance: number } | undefined;
+  for (const candidate of known) {
+    const d = distance(name.toLowerCase(), candidate.toLowerCase());
+    if (best === undefined || d < best.distance) best = { name: candidate, distance: d };
+  }
+  return best !== undefined && best.distance <= Math.max(2, Math.floor(name.length / 3))
+    ? best.name
+    : undefined;
+}
+
+/** "unknown option `x`; did you mean `y`?" for each name that is not an option, or an empty list. */
+export function unknownNames(names: Iterable<string>, known: readonly string[], what: string): string[] {
+  const problems: string[] = [];
+  for (const name of names) {
+    if (known.includes(name)) continue;
+    const suggestion = closestName(name, known);
+    problems.push(
+      `unknown ${what} \`${name}\`${suggestion === undefined ? "" : `; did you mean \`${suggestion}\`?`}`,
+    );
+  }
+  return problems;
+}
 
 export type ResolvedSource =
   | {
@@ -158,7 +532,37 @@ export interface ResolvedOptions {
   readonly timeoutSeconds: number;
   readonly reservedConcurrency: number | undefined;
   readonly logRetentionDays: number;
-  readonly offsetLagAlarmThreshold: number;
+  readonly deadLetterQueueRemovalPolicy: RemovalPolicyName;
+  readonly mappingSchemaRegistry: ResolvedMappingSchemaRegistry | undefined;
+  readonly registries: {
+    readonly glueRegistries: readonly GlueRegistryArn[];
+    readonly glueRegistryRegion: string | undefined;
+    readonly authSecretArn: string | undefined;
+    readonly authSecretKmsKeyArn: string | undefined;
+  };
+  /** The claim-check bucket: one the construct creates, or an existing one by name. */
+  readonly offload:
+    | { readonly kind: "create"; readonly prefix: string; readonly expirationDays: number }
+    | { readonly kind: "existing"; readonly bucketName: string; readonly prefix: string }
+    | undefined;
+  readonly alarms: {
+    readonly offsetLag: number;
+    readonly reportedFailed: number;
+    readonly deadLettered: number;
+    readonly throttledEntries: number;
+    readonly deliveryLagSeconds: number;
+  };
+  readonly dashboard: boolean;
+}
+
+export interface ResolvedMappingSchemaRegistry {
+  readonly registry:
+    | { readonly kind: "glue"; readonly arn: GlueRegistryArn }
+    | { readonly kind: "confluent"; readonly url: string };
+  readonly eventRecordFormat: (typeof EVENT_RECORD_FORMATS)[number];
+  readonly validate: readonly (typeof SCHEMA_VALIDATION_ATTRIBUTES)[number][];
+  readonly accessConfigs: NonNullable<MappingSchemaRegistry["accessConfigs"]>;
+  readonly secretKmsKeyArn: string | undefined;
 }
 
 // Kafka allows [a-zA-Z0-9._-]{1,249}; Lambda's Topics pattern ^[^.]([a-zA-Z0-9\-_.]+) also wants at least two
@@ -178,6 +582,10 @@ function integerIn(option: string, value: number, min: number, max: number, also
     throw new Error(`${option} must be an integer from ${min} to ${max}${extra}, got ${value}`);
   }
   return value;
+}
+
+function nonNegative(option: string, value: number): number {
+  return integerIn(option, value, 0, Number.MAX_SAFE_INTEGER);
 }
 
 function resolveAuth(props: KafkaToEventBridgeProps, kind: "msk" | "self-managed"): KafkaAuth {
@@ -308,24 +716,213 @@ function resolveOnFailure(props: KafkaToEventBridgeProps, topics: readonly strin
   throw new Error(`onFailure must be sqs, s3 or kafka:<topic>, got "${value}"`);
 }
 
-function assertHandlerSettings(props: KafkaToEventBridgeProps): void {
-  if (!props.connectorId?.trim()) throw new Error("connectorId must be a non-empty string");
-  for (const role of ["keyFormat", "valueFormat"] as const) {
-    const value = props[role];
-    if (value === undefined) continue;
-    for (const entry of String(value).split(",")) {
-      const format = entry.slice(entry.lastIndexOf(":") + 1).trim();
-      if (!(RECORD_FORMATS as readonly string[]).includes(format)) {
+/** A registry format on the key or value of any topic (`avro`, or `orders:protobuf`). */
+function registryFormatsUsed(props: KafkaToEventBridgeProps): { key: boolean; value: boolean } {
+  const uses = (setting: HandlerSettingsProps["keyFormat"]): boolean => {
+    if (setting === undefined) return false;
+    const formats =
+      typeof setting === "string"
+        ? setting.split(",").map((item) => item.slice(item.lastIndexOf(":") + 1).trim())
+        : Object.values(setting);
+    return formats.some((format) => (REGISTRY_FORMATS as readonly string[]).includes(format));
+  };
+  return { key: uses(props.keyFormat), value: uses(props.valueFormat) };
+}
+
+// Confluent-compatible registry URLs; Lambda's SchemaRegistryURI takes an https URL or a Glue registry ARN.
+const HTTP_URL = /^https?:\/\/\S+$/;
+
+function resolveMappingSchemaRegistry(
+  props: KafkaToEventBridgeProps,
+): ResolvedMappingSchemaRegistry | undefined {
+  const config = props.mappingSchemaRegistry;
+  if (config === undefined) return undefined;
+  const option = "mappingSchemaRegistry";
+  if (typeof config !== "object" || config === null || Array.isArray(config)) {
+    throw new Error(`${option} must be an object { uri, eventRecordFormat?, validate?, accessConfigs? }`);
+  }
+  const known = ["uri", "eventRecordFormat", "validate", "accessConfigs", "secretKmsKeyArn"];
+  const unknown = unknownNames(Object.keys(config), known, `${option} field`);
+  if (unknown.length > 0) throw new Error(unknown.join("\n"));
+  const { uri } = config;
+  let registry: ResolvedMappingSchemaRegistry["registry"];
+  if (typeof uri === "string" && uri.startsWith("arn:")) {
+    registry = { kind: "glue", arn: parseGlueRegistryArn(`${option}.uri`, uri) };
+  } else if (typeof uri === "string" && (Token.isUnresolved(uri) || HTTP_URL.test(uri))) {
+    registry = { kind: "confluent", url: uri };
+  } else {
+    throw new Error(
+      `${option}.uri must be a Glue registry ARN or a Confluent-compatible registry URL, got ${JSON.stringify(uri)}`,
+    );
+  }
+  const eventRecordFormat = config.eventRecordFormat ?? "JSON";
+  if (!(EVENT_RECORD_FORMATS as readonly string[]).includes(eventRecordFormat)) {
+    throw new Error(
+      `${option}.eventRecordFormat must be one of ${EVENT_RECORD_FORMATS.join(", ")}, got ${JSON.stringify(eventRecordFormat)}`,
+    );
+  }
+  const validate = config.validate ?? ["VALUE"];
+  if (
+    !Array.isArray(validate) ||
+    validate.length === 0 ||
+    new Set(validate).size !== validate.length ||
+    validate.some((attribute) => !(SCHEMA_VALIDATION_ATTRIBUTES as readonly string[]).includes(attribute))
+  ) {
+    throw new Error(
+      `${option}.validate must list KEY and/or VALUE once each, got ${JSON.stringify(validate)}`,
+    );
+  }
+  const accessConfigs = config.accessConfigs ?? [];
+  if (registry.kind === "glue" && accessConfigs.length > 0) {
+    throw new Error(
+      `${option}.accessConfigs apply to Confluent-compatible registries only; Lambda reads a Glue registry with the function's role`,
+    );
+  }
+  // https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-lambda-eventsourcemapping-schemaregistryconfig.html
+  if (accessConfigs.length > 2) throw new Error(`${option}.accessConfigs takes at most 2 entries`);
+  const types = new Set<string>();
+  for (const access of accessConfigs) {
+    if (!(SCHEMA_REGISTRY_ACCESS_TYPES as readonly string[]).includes(access.type)) {
+      throw new Error(
+        `${option}.accessConfigs type must be one of ${SCHEMA_REGISTRY_ACCESS_TYPES.join(", ")}, got ${JSON.stringify(access.type)}`,
+      );
+    }
+    if (types.has(access.type)) throw new Error(`${option}.accessConfigs repeats type ${access.type}`);
+    types.add(access.type);
+    if (!Token.isUnresolved(access.secretArn))
+      assertSecretArn(`${option}.accessConfigs secretArn`, access.secretArn);
+  }
+  if (config.secretKmsKeyArn !== undefined) {
+    if (accessConfigs.length === 0) {
+      throw new Error(`${option}.secretKmsKeyArn is set but there is no access secret to decrypt`);
+    }
+    assertKmsKeyArn(`${option}.secretKmsKeyArn`, config.secretKmsKeyArn);
+  }
+  return {
+    registry,
+    eventRecordFormat: eventRecordFormat as ResolvedMappingSchemaRegistry["eventRecordFormat"],
+    validate,
+    accessConfigs,
+    secretKmsKeyArn: config.secretKmsKeyArn,
+  };
+}
+
+/**
+ * The function's own registries: Glue registries it may read, the Confluent auth secret and its key. A
+ * registry format the function decodes itself needs one of them, or every record of it would fail.
+ */
+function resolveFunctionRegistries(
+  props: KafkaToEventBridgeProps,
+  mapping: ResolvedMappingSchemaRegistry | undefined,
+): ResolvedOptions["registries"] {
+  const glueRegistries = (props.glueRegistryArns ?? []).map((arn) =>
+    parseGlueRegistryArn("glueRegistryArns", arn),
+  );
+  const regions = [...new Set(glueRegistries.map((registry) => registry.region))];
+  if (regions.length > 1) {
+    throw new Error(
+      `glueRegistryArns must be in one region (the function reads Glue in GLUE_REGISTRY_REGION), got ${regions.join(", ")}`,
+    );
+  }
+  const glueRegistryRegion = props.glueRegistryRegion;
+  if (
+    glueRegistryRegion !== undefined &&
+    regions[0] !== undefined &&
+    !Token.isUnresolved(glueRegistryRegion)
+  ) {
+    if (glueRegistryRegion !== regions[0]) {
+      throw new Error(
+        `glueRegistryRegion (GLUE_REGISTRY_REGION) = "${glueRegistryRegion}" differs from the region of glueRegistryArns (${regions[0]})`,
+      );
+    }
+  }
+  const authSecretArn = props.schemaRegistryAuthSecretArn;
+  if (authSecretArn !== undefined && !Token.isUnresolved(authSecretArn)) {
+    assertSecretArn("schemaRegistryAuthSecretArn", authSecretArn);
+  }
+  if (authSecretArn !== undefined && props.schemaRegistryUrl === undefined) {
+    throw new Error(
+      "schemaRegistryAuthSecretArn is set but there is no schemaRegistryUrl to authenticate to",
+    );
+  }
+  const kmsKeyArn = props.schemaRegistryAuthSecretKmsKeyArn;
+  if (kmsKeyArn !== undefined) {
+    if (authSecretArn === undefined) {
+      throw new Error(
+        "schemaRegistryAuthSecretKmsKeyArn is set but there is no schemaRegistryAuthSecretArn to decrypt",
+      );
+    }
+    assertKmsKeyArn("schemaRegistryAuthSecretKmsKeyArn", kmsKeyArn);
+  }
+  // Records the mapping decoded into JSON reach the function as JSON, so it needs no registry for them; with
+  // SOURCE the mapping strips the wire header, so the function cannot look their schema up at all.
+  const used = registryFormatsUsed(props);
+  for (const attribute of ["key", "value"] as const) {
+    if (!used[attribute]) continue;
+    const decodedByMapping = mapping?.validate.includes(attribute === "key" ? "KEY" : "VALUE") ?? false;
+    const role = attribute === "key" ? "keyFormat" : "valueFormat";
+    if (decodedByMapping && mapping?.eventRecordFormat === "SOURCE") {
+      throw new Error(
+        `${role} (${ENV[role]}) names a registry format, but mappingSchemaRegistry with eventRecordFormat SOURCE strips the ${attribute}s' schema ids; use base64, or eventRecordFormat JSON`,
+      );
+    }
+    if (!decodedByMapping && props.schemaRegistryUrl === undefined && glueRegistries.length === 0) {
+      throw new Error(
+        `${role} (${ENV[role]}) names a registry format (avro, protobuf, json-schema): give schemaRegistryUrl and/or glueRegistryArns, or let mappingSchemaRegistry decode the ${attribute}s`,
+      );
+    }
+  }
+  return {
+    glueRegistries,
+    glueRegistryRegion: glueRegistryRegion ?? regions[0],
+    authSecretArn,
+    authSecretKmsKeyArn: kmsKeyArn,
+  };
+}
+
+// https://docs.aws.amazon.com/AmazonS3/latest/userguide/bucketnamingrules.html
+const BUCKET_NAME = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
+
+function resolveOffload(props: KafkaToEventBridgeProps): ResolvedOptions["offload"] {
+  const { offloadS3Bucket: bucketName, createOffloadBucket, offloadExpirationDays } = props;
+  if (bucketName !== undefined && createOffloadBucket === true) {
+    throw new Error("Give either offloadS3Bucket (an existing bucket) or createOffloadBucket, not both");
+  }
+  if (offloadExpirationDays !== undefined && createOffloadBucket !== true) {
+    throw new Error(
+      "offloadExpirationDays applies to the bucket createOffloadBucket creates; manage an existing bucket's lifecycle yourself",
+    );
+  }
+  const enabled = bucketName !== undefined || createOffloadBucket === true;
+  if (!enabled) {
+    for (const role of ["offloadS3Prefix", "offloadJsonPath", "offloadThresholdBytes"] as const) {
+      if (props[role] !== undefined) {
         throw new Error(
-          `${role} (${ENV[role]}) formats must be one of ${RECORD_FORMATS.join(", ")}, got "${entry}"`,
+          `${role} (${ENV[role]}) is set but offloading is off: give offloadS3Bucket or createOffloadBucket`,
         );
       }
     }
+    return undefined;
   }
-  if (props.iamRoleArn !== undefined) assertRoleArn("iamRoleArn", String(props.iamRoleArn));
-  if (props.schemaRegistryAuthSecretArn !== undefined) {
-    assertSecretArn("schemaRegistryAuthSecretArn", String(props.schemaRegistryAuthSecretArn));
+  const prefix = props.offloadS3Prefix ?? "";
+  if (bucketName !== undefined) {
+    if (!Token.isUnresolved(bucketName) && !BUCKET_NAME.test(bucketName)) {
+      throw new Error(
+        `offloadS3Bucket (OFFLOAD_S3_BUCKET) must be an S3 bucket name (3 to 63 of a-z 0-9 . -), got "${bucketName}"`,
+      );
+    }
+    return { kind: "existing", bucketName, prefix };
   }
+  return {
+    kind: "create",
+    prefix,
+    expirationDays: integerIn(
+      "offloadExpirationDays",
+      offloadExpirationDays ?? DEFAULTS.offloadExpirationDays,
+      1,
+      36_500,
+    ),
+  };
 }
 
 /**
@@ -335,7 +932,6 @@ function assertHandlerSettings(props: KafkaToEventBridgeProps): void {
 export function resolveOptions(props: KafkaToEventBridgeProps): ResolvedOptions {
   const source = resolveSource(props);
   const topics = resolveTopics(props);
-  assertHandlerSettings(props);
   if (props.eventBusArn !== undefined) assertEventBusArn(props.eventBusArn);
   if (props.authSecretKmsKeyArn !== undefined) {
     if (props.authSecretArn === undefined && props.rootCaSecretArn === undefined) {
@@ -355,6 +951,13 @@ export function resolveOptions(props: KafkaToEventBridgeProps): ResolvedOptions 
   );
 
   const provisionedPollers = props.provisionedPollers ?? DEFAULTS.provisionedPollers;
+  const deadLetterQueueRemovalPolicy =
+    props.deadLetterQueueRemovalPolicy ?? DEFAULTS.deadLetterQueueRemovalPolicy;
+  if (!(REMOVAL_POLICIES as readonly string[]).includes(deadLetterQueueRemovalPolicy)) {
+    throw new Error(
+      `deadLetterQueueRemovalPolicy must be one of ${REMOVAL_POLICIES.join(", ")}, got "${deadLetterQueueRemovalPolicy}"`,
+    );
+  }
   if (!provisionedPollers) {
     // https://docs.aws.amazon.com/lambda/latest/dg/kafka-retry-configurations.html: these error handling
     // controls, and Kafka-topic destinations, are only available in provisioned mode.
@@ -367,6 +970,8 @@ export function resolveOptions(props: KafkaToEventBridgeProps): ResolvedOptions 
       ["minimumPollers", props.minimumPollers !== undefined],
       ["maximumPollers", props.maximumPollers !== undefined],
       ["pollerGroupName", props.pollerGroupName !== undefined],
+      // https://docs.aws.amazon.com/lambda/latest/dg/services-consume-kafka-events.html
+      ["mappingSchemaRegistry", props.mappingSchemaRegistry !== undefined],
     ];
     const set = provisionedOnly.filter(([, isSet]) => isSet).map(([name]) => name);
     if (set.length > 0) {
@@ -438,6 +1043,7 @@ export function resolveOptions(props: KafkaToEventBridgeProps): ResolvedOptions 
     }
   }
 
+  const mappingSchemaRegistry = resolveMappingSchemaRegistry(props);
   return {
     source,
     topics,
@@ -461,16 +1067,32 @@ export function resolveOptions(props: KafkaToEventBridgeProps): ResolvedOptions 
         ? undefined
         : integerIn("reservedConcurrency", props.reservedConcurrency, 0, 100_000),
     logRetentionDays: props.logRetentionDays ?? DEFAULTS.logRetentionDays,
-    offsetLagAlarmThreshold: props.offsetLagAlarmThreshold ?? DEFAULTS.offsetLagAlarmThreshold,
+    deadLetterQueueRemovalPolicy,
+    mappingSchemaRegistry,
+    registries: resolveFunctionRegistries(props, mappingSchemaRegistry),
+    offload: resolveOffload(props),
+    alarms: {
+      offsetLag: nonNegative(
+        "offsetLagAlarmThreshold",
+        props.offsetLagAlarmThreshold ?? DEFAULTS.offsetLagAlarmThreshold,
+      ),
+      reportedFailed: nonNegative(
+        "reportedFailedAlarmThreshold",
+        props.reportedFailedAlarmThreshold ?? DEFAULTS.reportedFailedAlarmThreshold,
+      ),
+      deadLettered: nonNegative(
+        "deadLetteredAlarmThreshold",
+        props.deadLetteredAlarmThreshold ?? DEFAULTS.deadLetteredAlarmThreshold,
+      ),
+      throttledEntries: nonNegative(
+        "throttledEntriesAlarmThreshold",
+        props.throttledEntriesAlarmThreshold ?? DEFAULTS.throttledEntriesAlarmThreshold,
+      ),
+      deliveryLagSeconds: nonNegative(
+        "deliveryLagAlarmSeconds",
+        props.deliveryLagAlarmSeconds ?? DEFAULTS.deliveryLagAlarmSeconds,
+      ),
+    },
+    dashboard: props.dashboard ?? DEFAULTS.dashboard,
   };
-}
-
-/** The function's environment: every handler setting that is set, under its `ENV` name. */
-export function handlerEnvironment(props: HandlerSettings): Record<string, string> {
-  const environment: Record<string, string> = {};
-  for (const role of HANDLER_SETTING_ROLES) {
-    const value = props[role];
-    if (value !== undefined) environment[ENV[role]] = String(value);
-  }
-  return environment;
 }
