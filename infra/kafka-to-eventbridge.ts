@@ -1,5 +1,5 @@
 import { join } from "node:path";
-import { Duration, RemovalPolicy } from "aws-cdk-lib";
+import { CfnResource, Duration, RemovalPolicy } from "aws-cdk-lib";
 import type * as cloudwatch from "aws-cdk-lib/aws-cloudwatch";
 import * as cloudwatchActions from "aws-cdk-lib/aws-cloudwatch-actions";
 import * as events from "aws-cdk-lib/aws-events";
@@ -199,6 +199,14 @@ export class KafkaToEventBridge extends Construct {
       for (const alarm of this.alarms) alarm.addAlarmAction(action);
     }
     this.dashboard = options.dashboard ? createDashboard(this, this.function, queues) : undefined;
+
+    // The function waits for its role's policy (so the mappings start with their permissions in place);
+    // the role itself is already ordered by the function's `Role` reference, and repeating it in DependsOn
+    // is what cfn-lint's W3005 reports.
+    const policy = this.role.node.tryFindChild("DefaultPolicy")?.node.defaultChild;
+    if (policy instanceof CfnResource) {
+      (this.function.node.defaultChild as CfnResource).addOverride("DependsOn", [policy.logicalId]);
+    }
   }
 
   /**

@@ -88,10 +88,14 @@ export class MappingSchemaRegistryConfig implements lambda.ISchemaRegistry {
     return {
       schemaRegistryUri: registry.kind === "glue" ? registry.arn.arn : registry.url,
       eventRecordFormat: lambda.EventRecordFormat.of(this.config.eventRecordFormat),
-      accessConfigs: accessConfigs.map((access) => ({
-        type: lambda.KafkaSchemaRegistryAccessConfigType.of(access.type),
-        uri: access.secretArn,
-      })),
+      ...(accessConfigs.length === 0
+        ? {}
+        : {
+            accessConfigs: accessConfigs.map((access) => ({
+              type: lambda.KafkaSchemaRegistryAccessConfigType.of(access.type),
+              uri: access.secretArn,
+            })),
+          }),
       schemaValidationConfigs: this.config.validate.map((attribute) => ({
         attribute: lambda.KafkaSchemaValidationAttribute.of(attribute),
       })),
