@@ -872,6 +872,23 @@ function resolveFunctionRegistries(
       );
     }
   }
+  // No grant for a feature the function does not use: registries only serve the registry formats.
+  const decodesItself = (["key", "value"] as const).some(
+    (attribute) =>
+      used[attribute] && !(mapping?.validate.includes(attribute === "key" ? "KEY" : "VALUE") ?? false),
+  );
+  if (!decodesItself) {
+    for (const [option, isSet] of [
+      ["glueRegistryArns", glueRegistries.length > 0],
+      ["schemaRegistryUrl", props.schemaRegistryUrl !== undefined],
+    ] as const) {
+      if (isSet) {
+        throw new Error(
+          `${option} is set but the function decodes no registry format: set keyFormat or valueFormat to avro, protobuf or json-schema, or remove it`,
+        );
+      }
+    }
+  }
   return {
     glueRegistries,
     glueRegistryRegion: glueRegistryRegion ?? regions[0],

@@ -36,7 +36,7 @@ synth msk-scram-new-bus -c mskClusterArn="$cluster" -c topics=orders -c authSecr
   -c onFailure=s3 -c alarmEmail=ops@example.com -c consumerGroupId='eventbridge-${topic}'
 synth msk-mapping-registry -c mskClusterArn="$cluster" -c topics=orders -c eventBusArn="$bus" \
   -c mappingSchemaRegistry="{\"uri\":\"arn:aws:glue:us-east-1:$account:registry/orders\"}" \
-  -c glueRegistryArns="arn:aws:glue:us-east-1:$account:registry/orders" -c dashboard=false \
+  -c dashboard=false \
   -c deadLetterQueueRemovalPolicy=destroy
 
 venv="$(bash scripts/ensure-venv.sh cfn-lint aws-sam-cli)"

@@ -146,15 +146,6 @@ describe("the mapping's own schema registry", () => {
 });
 
 describe("registries the function reads", () => {
-  it("grants glue:GetSchemaVersion on the named registries and their schemas only, and sets their region", () => {
-    const t = template(mskIam({ glueRegistryArns: [GLUE_REGISTRY_ARN] }));
-    expect(statementsWith(t, "glue:GetSchemaVersion")).toEqual([
-      expect.objectContaining({ Resource: [GLUE_REGISTRY_ARN, GLUE_SCHEMAS] }),
-    ]);
-    const fn = Object.values(t.findResources("AWS::Lambda::Function"))[0];
-    expect(fn?.Properties.Environment.Variables[ENV.glueRegistryRegion]).toBe("eu-west-1");
-  });
-
   it("grants no Glue, Secrets Manager or S3 access when no registry or bucket is named", () => {
     const t = template(mskIam());
     for (const action of [
@@ -170,12 +161,15 @@ describe("registries the function reads", () => {
   it.each([
     [
       "registries in two regions",
-      { glueRegistryArns: [GLUE_REGISTRY_ARN, GLUE_REGISTRY_ARN.replace("eu-west-1", "us-east-1")] },
+      {
+        valueFormat: "avro",
+        glueRegistryArns: [GLUE_REGISTRY_ARN, GLUE_REGISTRY_ARN.replace("eu-west-1", "us-east-1")],
+      },
       /must be in one region/,
     ],
     [
       "a region other than the registries'",
-      { glueRegistryArns: [GLUE_REGISTRY_ARN], glueRegistryRegion: "us-east-1" },
+      { valueFormat: "avro", glueRegistryArns: [GLUE_REGISTRY_ARN], glueRegistryRegion: "us-east-1" },
       /glueRegistryRegion \(GLUE_REGISTRY_REGION\) = "us-east-1" differs/,
     ],
     [
@@ -197,6 +191,20 @@ describe("registries the function reads", () => {
       "a key without an auth secret",
       { schemaRegistryUrl: CONFLUENT, schemaRegistryAuthSecretKmsKeyArn: KMS_KEY_ARN },
       /no schemaRegistryAuthSecretArn to decrypt/,
+    ],
+    [
+      "Glue registries when no format needs them",
+      { glueRegistryArns: [GLUE_REGISTRY_ARN] },
+      /glueRegistryArns is set but the function decodes no registry format/,
+    ],
+    [
+      "a registry URL when the mapping decodes the only registry-format values",
+      {
+        valueFormat: "avro",
+        schemaRegistryUrl: CONFLUENT,
+        mappingSchemaRegistry: { uri: GLUE_REGISTRY_ARN },
+      },
+      /schemaRegistryUrl is set but the function decodes no registry format/,
     ],
     [
       "a registry format with no registry",
@@ -245,6 +253,15 @@ describe("registries the function reads (needs the lambda side of issue 9)", () 
       [ENV.schemaRegistryUrl]: CONFLUENT,
       [ENV.schemaRegistryAuthSecretArn]: SECRET_ARN,
     });
+  });
+
+  it("grants glue:GetSchemaVersion on the named registries and their schemas only, and sets their region", () => {
+    const t = template(mskIam({ valueFormat: "avro", glueRegistryArns: [GLUE_REGISTRY_ARN] }));
+    expect(statementsWith(t, "glue:GetSchemaVersion")).toEqual([
+      expect.objectContaining({ Resource: [GLUE_REGISTRY_ARN, GLUE_SCHEMAS] }),
+    ]);
+    const fn = Object.values(t.findResources("AWS::Lambda::Function"))[0];
+    expect(fn?.Properties.Environment.Variables[ENV.glueRegistryRegion]).toBe("eu-west-1");
   });
 
   it("decodes avro values through Glue with the registry grant", () => {
