@@ -166,7 +166,15 @@ describe("dashboard", () => {
     expect(metrics.find((m) => m[1] === "OffsetLag")?.slice(2, 3)).toEqual(["FunctionName"]);
   });
 
+  it("is named in the outputs", () => {
+    const t = template(mskIam());
+    const [dashboard] = Object.keys(t.findResources("AWS::CloudWatch::Dashboard"));
+    t.hasOutput("DashboardName", { Value: { Ref: dashboard } });
+  });
+
   it("can be switched off", () => {
-    template(mskIam({ dashboard: false })).resourceCountIs("AWS::CloudWatch::Dashboard", 0);
+    const t = template(mskIam({ dashboard: false }));
+    t.resourceCountIs("AWS::CloudWatch::Dashboard", 0);
+    expect(t.findOutputs("DashboardName")).toEqual({});
   });
 });

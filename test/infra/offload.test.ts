@@ -62,6 +62,8 @@ describe("claim-check bucket (needs the lambda side of issue 10)", () => {
       },
       LifecycleConfiguration: { Rules: [{ ExpirationInDays: 30, Status: "Enabled" }] },
     });
+    t.hasResource("AWS::S3::Bucket", { DeletionPolicy: "Retain" });
+    t.hasOutput("OffloadBucketName", {});
     const policy = Object.values(t.findResources("AWS::S3::BucketPolicy"))[0];
     expect(policy?.Properties.PolicyDocument.Statement).toContainEqual(
       expect.objectContaining({ Effect: "Deny", Condition: { Bool: { "aws:SecureTransport": "false" } } }),
