@@ -3,6 +3,7 @@ import { ENI_ACTIONS } from "../../infra/kafka-access";
 import type { KafkaToEventBridgeProps } from "../../infra/options";
 import {
   BUS_ARN,
+  GLUE_REGISTRY_ARN,
   mskIam,
   policyStatements,
   SECRET_ARN,
@@ -16,6 +17,16 @@ const variants: [string, KafkaToEventBridgeProps][] = [
   ["MSK SCRAM", mskIam({ authSecretArn: SECRET_ARN, onFailure: "s3" })],
   ["self-managed SCRAM in a VPC", selfManaged()],
   ["self-managed with a new bus", selfManaged({ eventBusArn: undefined })],
+  ["the mapping's own Glue registry", mskIam({ mappingSchemaRegistry: { uri: GLUE_REGISTRY_ARN } })],
+  [
+    "the mapping's own Confluent registry",
+    mskIam({
+      mappingSchemaRegistry: {
+        uri: "https://registry.example.com",
+        accessConfigs: [{ type: "BASIC_AUTH", secretArn: SECRET_ARN }],
+      },
+    }),
+  ],
 ];
 
 describe("IAM scoping", () => {
