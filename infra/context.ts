@@ -1,11 +1,6 @@
+import { unknownNames } from "./did-you-mean";
 import { HANDLER_SETTINGS } from "./handler-settings";
-import {
-  type KafkaToEventBridgeProps,
-  OPTION_KINDS,
-  OPTION_NAMES,
-  type OptionKind,
-  unknownNames,
-} from "./options";
+import { type KafkaToEventBridgeProps, OPTION_KINDS, OPTION_NAMES, type OptionKind } from "./options";
 
 /** Context keys the app reads that are not construct options. */
 export const APP_CONTEXT_KEYS = ["stackName", "nag"] as const;

@@ -15,18 +15,13 @@ import * as subscriptions from "aws-cdk-lib/aws-sns-subscriptions";
 import * as sqs from "aws-cdk-lib/aws-sqs";
 import { Construct } from "constructs";
 import { ENV } from "../lambda/env-names";
+import { unknownNames } from "./did-you-mean";
 import { BUNDLE_ALIASES, functionNodeOptions, REQUIRE_BANNER } from "./function-runtime";
 import { checkHandlerEnvironment, handlerEnvironment } from "./handler-settings";
 import { grantKafkaAccess, sourceAccessConfigurations } from "./kafka-access";
 import { createAlarms, createDashboard } from "./monitoring";
 import { acknowledgeRule, acknowledgeWildcardResource } from "./nag-acknowledgments";
-import {
-  type KafkaToEventBridgeProps,
-  OPTION_NAMES,
-  type ResolvedOptions,
-  resolveOptions,
-  unknownNames,
-} from "./options";
+import { type KafkaToEventBridgeProps, OPTION_NAMES, type ResolvedOptions, resolveOptions } from "./options";
 import { S3FailureDestination } from "./s3-failure-destination";
 import { grantFunctionRegistries, MappingSchemaRegistryConfig } from "./schema-registry-access";
 

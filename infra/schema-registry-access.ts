@@ -2,7 +2,8 @@ import * as iam from "aws-cdk-lib/aws-iam";
 import * as lambda from "aws-cdk-lib/aws-lambda";
 import { type GlueRegistryArn, glueSchemasArn } from "./arns";
 import { acknowledgeWildcardResource } from "./nag-acknowledgments";
-import type { ResolvedMappingSchemaRegistry, ResolvedOptions } from "./options";
+import type { ResolvedOptions } from "./options";
+import type { ResolvedMappingSchemaRegistry } from "./registry-options";
 
 const SCHEMA_WILDCARD_REASON =
   "A Glue wire-format record names a schema version UUID, not its schema: the grant covers the schemas of the named registry only.";

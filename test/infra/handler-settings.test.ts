@@ -195,7 +195,11 @@ describe("settings validated by the registry and offload loader (needs the lambd
       "eventResources",
     ],
     ["a resource over 2,048 characters", { eventResources: ["r".repeat(2049)] }, "eventResources"],
-    ["a registry URL that is not a URL", { schemaRegistryUrl: "registry:8081" }, "schemaRegistryUrl"],
+    [
+      "a registry URL that is not a URL",
+      { valueFormat: "avro", schemaRegistryUrl: "registry:8081" },
+      "schemaRegistryUrl",
+    ],
     ["a malformed Glue registry region", { glueRegistryRegion: "Europe" }, "glueRegistryRegion"],
     [
       "a negative offload threshold",
