@@ -304,7 +304,7 @@ export interface SettingProblem {
   readonly message: string;
 }
 
-function describe(option: string, variable: string, value: string | undefined, expected: string): string {
+function problemText(option: string, variable: string, value: string | undefined, expected: string): string {
   const shown = value === undefined ? "is not set" : `= ${JSON.stringify(value)} is invalid`;
   return `${option} (${variable}) ${shown}: expected ${expected}`;
 }
@@ -347,11 +347,12 @@ export function checkHandlerEnvironment(
         value,
         message: standIn
           ? `${optionOf(problem.variable)} (${problem.variable}) is set to a resource of this deployment, which the function rejects: expected ${problem.expected}`
-          : describe(optionOf(problem.variable), problem.variable, problem.value, problem.expected),
+          : problemText(optionOf(problem.variable), problem.variable, problem.value, problem.expected),
       };
     });
+  if (config === undefined) return found;
   const detailTypes = resolved[ENV.detailTypes];
-  if (config !== undefined && !unresolved.has(ENV.detailTypes)) {
+  if (!unresolved.has(ENV.detailTypes)) {
     for (const topic of topics.filter((t) => !Token.isUnresolved(t))) {
       const detailType = detailTypeFor(config.detailTypes, topic);
       if (detailType.length > DETAIL_TYPE_MAX_CHARS) {
@@ -359,7 +360,7 @@ export function checkHandlerEnvironment(
           option: "detailTypes",
           variable: ENV.detailTypes,
           value: detailTypes,
-          message: describe(
+          message: problemText(
             "detailTypes",
             ENV.detailTypes,
             detailTypes ?? DEFAULT_DETAIL_TYPE_TEMPLATE,
@@ -368,22 +369,24 @@ export function checkHandlerEnvironment(
         });
       }
     }
-    // A per-topic entry for a topic the deployment does not read is a typo that would silently not apply.
-    const perTopic: [keyof typeof ENV, Iterable<string>][] = [
-      ["detailTypes", config.detailTypes.kind === "byTopic" ? config.detailTypes.byTopic.keys() : []],
-      ["keyFormat", config.keyFormat.byTopic.keys()],
-      ["valueFormat", config.valueFormat.byTopic.keys()],
-    ];
-    for (const [role, named] of perTopic) {
-      for (const topic of named) {
-        if (topics.includes(topic) || topics.some((t) => Token.isUnresolved(t))) continue;
-        found.push({
-          option: role,
-          variable: ENV[role],
-          value: resolved[ENV[role]],
-          message: `${role} (${ENV[role]}) = ${JSON.stringify(resolved[ENV[role]])} names topic "${topic}", which is not one of topics (${topics.join(", ")})`,
-        });
-      }
+  }
+  // A per-topic entry for a topic the deployment does not read is a typo that would silently not apply.
+  // (A variable that is a token was left out above, so its parsed value is the default, with no topics.)
+  const perTopic: [keyof typeof ENV, Iterable<string>][] = [
+    ["detailTypes", config.detailTypes.kind === "byTopic" ? config.detailTypes.byTopic.keys() : []],
+    ["keyFormat", config.keyFormat.byTopic.keys()],
+    ["valueFormat", config.valueFormat.byTopic.keys()],
+  ];
+  if (topics.some((t) => Token.isUnresolved(t))) return found;
+  for (const [role, named] of perTopic) {
+    for (const topic of named) {
+      if (topics.includes(topic)) continue;
+      found.push({
+        option: role,
+        variable: ENV[role],
+        value: resolved[ENV[role]],
+        message: `${role} (${ENV[role]}) = ${JSON.stringify(resolved[ENV[role]])} names topic "${topic}", which is not one of topics (${topics.join(", ")})`,
+      });
     }
   }
   return found;
