@@ -1,5 +1,5 @@
 import { Token } from "aws-cdk-lib";
-import { checkConfig } from "../lambda/config";
+import { checkConfig, type LogLevel } from "../lambda/config";
 import { DEFAULT_DETAIL_TYPE_TEMPLATE, detailTypeFor } from "../lambda/core/detail-type";
 import {
   type DecimalFormat,
@@ -9,10 +9,6 @@ import {
   type HeaderFormat,
   type RecordFormat,
 } from "../lambda/env-names";
-
-/** Powertools log levels, which `LOG_LEVEL` takes (case-insensitive). */
-export const LOG_LEVELS = ["TRACE", "DEBUG", "INFO", "WARN", "ERROR", "CRITICAL", "SILENT"] as const;
-export type LogLevel = (typeof LOG_LEVELS)[number];
 
 /**
  * A value per topic. The key `*` stands for every topic not listed (Kafka topic names cannot contain
@@ -150,7 +146,7 @@ export interface HandlerSettingsProps {
    */
   readonly iamExternalId?: string;
   /**
-   * `LOG_LEVEL`: the Powertools log level.
+   * `LOG_LEVEL`: the Powertools log level, in capitals as Powertools reads it.
    *
    * @default "INFO"
    */
