@@ -31,7 +31,7 @@ export interface HandlerSettingsProps {
    */
   readonly connectorId: string;
   /**
-   * `EVENT_SOURCE`: the events' `Source`, at most 256 characters.
+   * `EVENT_SOURCE`: the events' `Source`, 1 to 256 characters, not starting with `aws.` (reserved for AWS).
    *
    * @default `kafka-connect.<connectorId>`
    */
