@@ -28,7 +28,8 @@ export function parseCliArgs<T extends Options>(
       strict: true,
     });
   } catch (error) {
-    throw new UsageError(error instanceof Error ? error.message.split("\n")[0] : String(error));
+    const message = error instanceof Error ? (error.message.split("\n")[0] ?? "") : String(error);
+    throw new UsageError(`${message} (--help for usage)`);
   }
 }
 
