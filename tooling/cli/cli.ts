@@ -37,7 +37,11 @@ export function parseCliArgs<T extends Options>(
  * Runs a CLI's main function: prints `usage` for `--help`, and turns any error into one line on stderr
  * (`<program>: <message>`), never a stack trace. Exit codes: 0 done, 1 failed, 2 bad input.
  */
-export function runCli(program: string, main: () => Promise<number | undefined>): void {
+export function runCli(
+  program: string,
+  main: () => Promise<number | undefined>,
+  options: { exitOnError?: boolean } = {},
+): void {
   main().then(
     (code) => {
       process.exitCode = code ?? 0;
@@ -46,6 +50,9 @@ export function runCli(program: string, main: () => Promise<number | undefined>)
       const message = error instanceof Error ? error.message : String(error);
       process.stderr.write(`${program}: ${message.replace(/\s*\n\s*/g, "; ")}\n`);
       process.exitCode = error instanceof UsageError ? 2 : 1;
+      // A CLI holding sockets (Kafka clients, a local endpoint) would otherwise linger; stderr is
+      // written synchronously to files and pipes on POSIX, so the line is out before exiting.
+      if (options.exitOnError) process.exit();
     },
   );
 }

@@ -125,7 +125,12 @@ function describe(config: Config, env: Env): Map<string, string> {
       config.eventBridgeEndpointUrl ?? "(the SDK's endpoint for the bus's region)",
     ],
     [ENV.dlqUrl, config.dlqUrl ?? "(none: poison records are reported failed)"],
-    [ENV.logLevel, (read(env, ENV.logLevel) ?? "INFO").toUpperCase()],
+    [
+      ENV.logLevel,
+      read(env, "POWERTOOLS_LOG_LEVEL") === undefined
+        ? (read(env, ENV.logLevel) ?? "INFO").toUpperCase()
+        : `${read(env, "POWERTOOLS_LOG_LEVEL")?.toUpperCase()} (POWERTOOLS_LOG_LEVEL, which wins over LOG_LEVEL)`,
+    ],
   ]);
   const fields = config as unknown as Record<string, unknown>;
   for (const [role, name] of Object.entries(ENV) as [EnvRole, string][]) {
@@ -260,7 +265,7 @@ export function renderSample(config: Config, record: KafkaRecord): RenderedSampl
 }
 
 /** An entry as JSON with its Detail embedded verbatim (re-parsing would round big integers). */
-export function printableEntry(entry: PutEventsRequestEntry & { Detail: string }): string {
+export function printableEntry(entry: { readonly Detail: string; readonly Time?: Date | number }): string {
   const { Detail, ...rest } = entry;
   const shown = { ...rest, ...(rest.Time instanceof Date ? { Time: rest.Time.toISOString() } : {}) };
   const head = JSON.stringify(shown, null, 2).slice(0, -2);
