@@ -16,10 +16,12 @@ import {
 import { checkSettings, formatReport } from "../tooling/config-check/config-report";
 import { startDryRun } from "../tooling/local-aws/dry-run";
 import type { LocalAwsEndpoint } from "../tooling/local-aws/local-aws-endpoint";
+import { startLocalAwsEndpoint } from "../tooling/local-aws/local-aws-endpoint";
 import { DEPLOYED_DEFAULTS } from "../tooling/local-esm/deployed-defaults";
 import { tapHandlerOutput } from "../tooling/local-esm/handler-output";
 import type { LambdaHandler } from "../tooling/local-esm/invocation";
 import { kafkaConnectionOptions } from "../tooling/local-esm/kafka-connection";
+import { deadLetterFile } from "../tooling/local-esm/local-dead-letters";
 import {
   DEFAULT_BATCHING_WINDOW_MS,
   type InvocationSummary,
@@ -47,6 +49,8 @@ this process's environment; Ctrl-C stops after the invocation in flight.
                                  handler (default ${D.reportBatchItemFailures})
   --retry-attempts <n>           retries of a failed record before the on-failure destination, -1 = 10 (default ${D.maximumRetryAttempts})
   --on-failure <target>          SQS queue URL, kafka://<topic> or file:<path> (default ${D.onFailure})
+  --dead-letter-file <path>      where dead letters go when DLQ_URL is unset, and in a dry run
+                                 (default local-esm-dead-letters.jsonl)
   --handler <file>               module exporting the handler (default lambda/handler.ts)
   --handler-export <name>        exported name (default handler)
   --quiet                        progress lines only: the handler's own logs are silenced too
@@ -90,6 +94,7 @@ runCli(
       "partial-batch-response": { type: "string" },
       "retry-attempts": { type: "string" },
       "on-failure": { type: "string" },
+      "dead-letter-file": { type: "string" },
       handler: { type: "string" },
       "handler-export": { type: "string" },
       quiet: { type: "boolean" },
@@ -153,6 +158,16 @@ runCli(
     const dryRun = values["dry-run"] ?? false;
     let endpoint: LocalAwsEndpoint | undefined;
     if (dryRun) endpoint = await startDryRun(env);
+    else if (env.DLQ_URL === undefined && values.handler === undefined) {
+      // The deployed function always has a dead-letter queue (the CDK app creates it); locally a file
+      // stands in, so a poison record is dead-lettered at once instead of failing its partition.
+      endpoint = await startLocalAwsEndpoint();
+      env.DLQ_URL = `${endpoint.url}/000000000000/local-esm-dead-letters`;
+      env.AWS_ENDPOINT_URL_SQS ??= endpoint.url;
+      env.AWS_REGION ??= env.EVENT_BUS_ARN?.split(":")[3] ?? "us-east-1";
+    }
+    const deadLetterPath = values["dead-letter-file"] ?? "local-esm-dead-letters.jsonl";
+    const deadLetters = endpoint === undefined ? undefined : deadLetterFile(endpoint, deadLetterPath);
 
     const handlerFile = resolve(values.handler ?? "lambda/handler.ts");
     const custom = values.handler !== undefined;
@@ -170,12 +185,12 @@ runCli(
         `Dry run: PutEvents and SQS go to ${endpoint?.url}, nothing leaves this machine.\nMapping: ${settingsLine}\n${report === undefined ? "" : `Function settings:${formatReport({ ...report, problems: [], unknown: [] }).replace(/^\s*Effective configuration:/m, "")}\n`}\n`,
       );
     } else if (!quiet) process.stderr.write(`Mapping: ${settingsLine}\n`);
-    if (report?.config?.dlqUrl === undefined && !custom && !quiet) {
-      process.stderr.write(
-        `DLQ_URL is not set: undecodable records are reported failed, retried ${options.maximumRetryAttempts} times, then sent to ${onFailure}\n`,
-      );
-    }
+    if (deadLetters !== undefined && !quiet)
+      process.stderr.write(`Dead letters: appended to ${deadLetterPath}\n`);
 
+    // The progress line counts delivered and dead-lettered records from the handler's EMF metrics,
+    // which the tap reads and keeps off the console.
+    env.POWERTOOLS_METRICS_DISABLED = "false";
     const tap = tapHandlerOutput({ quiet });
     let module: Record<string, unknown>;
     try {
@@ -209,7 +224,10 @@ runCli(
       reportBatchItemFailures: partial,
       onFailure,
       connection,
-      onInvocation: (summary) => tap.print(progressLine(++invocations, summary, tap.take(), onFailure)),
+      onInvocation: (summary) => {
+        deadLetters?.flush();
+        tap.print(progressLine(++invocations, summary, tap.take(), onFailure));
+      },
       log: (message, fields) => {
         if (message === "invoked" || (quiet && message !== "invocation failed")) return;
         tap.print(`${message}${fields === undefined ? "" : ` ${JSON.stringify(fields)}`}`);
