@@ -4,13 +4,13 @@
  * Usage: npm run check-config -- [--env FILE | --context FILE] [--value TEXT | --value-file FILE]
  * Documentation: docs/tools.md
  */
-import { readFileSync } from "node:fs";
 import { parseKafkaEvent, recordsOf } from "../lambda/core/kafka-event";
 import {
   integerOption,
   parseCliArgs,
   parseEnvFile,
   parseJsonWithComments,
+  readInputBytes,
   readInputFile,
   runCli,
   UsageError,
@@ -139,10 +139,7 @@ runCli("check-config", async () => {
             key: values.key ?? null,
             value:
               values["value-file"] !== undefined
-                ? (() => {
-                    readInputFile(values["value-file"], "value file");
-                    return new Uint8Array(readFileSync(values["value-file"]));
-                  })()
+                ? new Uint8Array(readInputBytes(values["value-file"], "value file"))
                 : (values.value ?? null),
             headers: (values.header ?? []).map((header): [string, string] => {
               const equals = header.indexOf("=");

@@ -1,6 +1,6 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { randomUUID } from "node:crypto";
-import { mkdtempSync, readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Consumer } from "@platformatic/kafka";
@@ -447,13 +447,14 @@ describe("local-esm with the CDK app's defaults", () => {
   it("the CLI's dry run prints its configuration and a progress line per invocation; --quiet hides the handler's logs", async () => {
     const topic = `cli-${randomUUID().slice(0, 8)}`;
     await createTopics(bootstrap, [topic], 1);
-    await produce(
-      bootstrap,
-      ['{"n":0}', '{"n":1}', "not json", '{"n":3}', '{"n":4}'].map((value) => ({
-        topic,
-        value: Buffer.from(value),
-      })),
-    );
+    const lines = join(dir, "values.txt");
+    writeFileSync(lines, ['{"n":0}', '{"n":1}', "not json", '{"n":3}', '{"n":4}'].join("\n"));
+    const producer = runScript("scripts/produce.ts", [
+      ...["--brokers", bootstrap, "--topic", topic, "--lines", lines],
+      ...["--key", "order-{n}", "--header", "trace=t-1", "--partition", "0"],
+    ]);
+    expect(await producer.exited, producer.output.stderr).toBe(0);
+    expect(producer.output.stdout).toBe(`produced 5 record(s) to ${topic} (partition 0 offset 0)\n`);
     const deadLetterPath = join(dir, "dead-letters.jsonl");
     const run = runScript(
       "scripts/local-esm.ts",
@@ -486,7 +487,14 @@ describe("local-esm with the CDK app's defaults", () => {
       .trim()
       .split("\n")
       .map((line) => JSON.parse(line));
-    expect(deadLetter).toMatchObject({ topic, partition: 0, offset: 2, errorCode: "InvalidJson" });
+    expect(deadLetter).toMatchObject({
+      topic,
+      partition: 0,
+      offset: 2,
+      errorCode: "InvalidJson",
+      key: Buffer.from("order-2").toString("base64"),
+      headers: [{ trace: Buffer.from("t-1").toString("base64") }],
+    });
   });
 
   it("the CLI names the broker and the cause when it cannot connect", async () => {

@@ -57,16 +57,21 @@ export function runCli(
   );
 }
 
-/** Reads a text file the user named; a missing or unreadable one is a {@link UsageError} naming it. */
-export function readInputFile(path: string, what: string): string {
+/** Reads a file the user named; a missing or unreadable one is a {@link UsageError} naming it. */
+export function readInputBytes(path: string, what: string): Buffer {
   try {
-    return readFileSync(path, "utf8");
+    return readFileSync(path);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     const reason =
       code === "ENOENT" ? "no such file" : code === "EISDIR" ? "a directory" : String(code ?? error);
     throw new UsageError(`cannot read ${what} ${path}: ${reason}`);
   }
+}
+
+/** {@link readInputBytes} as UTF-8 text. */
+export function readInputFile(path: string, what: string): string {
+  return readInputBytes(path, what).toString("utf8");
 }
 
 /** An integer option within bounds, or a {@link UsageError} naming the option. */
