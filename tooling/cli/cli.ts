@@ -28,7 +28,9 @@ export function parseCliArgs<T extends Options>(
       strict: true,
     });
   } catch (error) {
-    const message = error instanceof Error ? (error.message.split("\n")[0] ?? "") : String(error);
+    const full = error instanceof Error ? error.message : String(error);
+    // Node appends advice on positionals to unknown options; the option's name is what matters.
+    const message = /^Unknown option '[^']*'/.exec(full)?.[0] ?? full.split("\n")[0] ?? full;
     throw new UsageError(`${message} (--help for usage)`);
   }
 }
