@@ -1,4 +1,8 @@
+import { spawnSync } from "node:child_process";
 import { randomUUID } from "node:crypto";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { GetQueueAttributesCommand } from "@aws-sdk/client-sqs";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { type Config, loadConfig } from "../../lambda/config";
@@ -88,6 +92,43 @@ describe("dead-letter replay against moto's SQS and EventBridge", () => {
       "orders-0@11 InvalidJson: would be replayed (dry run)",
     ]);
     expect(await visibleMessages(bench, bench.dlqUrl)).toBe(3);
+  });
+
+  it("the CLI's dry run prints the settings it would use and what it would replay, and deletes nothing", () => {
+    const envFile = join(mkdtempSync(join(tmpdir(), "replay-")), "replay.env");
+    writeFileSync(
+      envFile,
+      [
+        `CONNECTOR_ID=${connectorId}`,
+        `EVENT_BUS_ARN=${bench.busArn}`,
+        `EVENTBRIDGE_ENDPOINT_URL=${moto}`,
+        `DLQ_URL=${bench.dlqUrl}`,
+        "VALUE_FORMAT=string",
+        `AWS_ENDPOINT_URL_SQS=${moto}`,
+      ].join("\n"),
+    );
+    const result = spawnSync(
+      "node_modules/.bin/tsx",
+      [
+        "scripts/dlq-replay.ts",
+        "--queue-url",
+        bench.dlqUrl,
+        "--env",
+        envFile,
+        "--dry-run",
+        "--error-code",
+        "InvalidJson",
+      ],
+      { encoding: "utf8", timeout: 60_000 },
+    );
+    expect(result.stderr).toBe("");
+    expect(result.status).toBe(0);
+    expect(result.stdout).toMatch(new RegExp(`^Dry run with the settings of ${envFile}:\n`));
+    expect(result.stdout).toMatch(/\n {2}VALUE_FORMAT +string\n/);
+    expect(result.stdout).toMatch(/orders-0@10 InvalidJson: would be replayed \(dry run\)\n/);
+    expect(result.stdout).toMatch(
+      /dry run: 2 dead letter\(s\) would be replayed; 1 filtered out, 0 not dead letters; nothing was invoked or deleted\n$/,
+    );
   });
 
   it("a failing target keeps every message: nothing is deleted that was not handled", async () => {
