@@ -86,9 +86,10 @@ describe("migrate-connector on the connector README's examples", () => {
     expect(notes.get("aws.eventbridge.region")?.mappedTo).toBeUndefined();
     expect(notes.get("aws.eventbridge.region")?.note).toMatch(/bus ARN/);
     expect(notes.get("value.converter")?.mappedTo).toMatch(/VALUE_FORMAT=json/);
+    expect(notes.get("(consumer group)")?.note).toMatch(/-c consumerGroupId=connect-EventBridgeSink-Json/);
     // Every property of the input is accounted for.
     expect(new Set(migration.notes.map((n) => n.property))).toEqual(
-      new Set([...Object.keys(fixture("readme-json.json5").config), "header.converter"]),
+      new Set([...Object.keys(fixture("readme-json.json5").config), "header.converter", "(consumer group)"]),
     );
   });
 

@@ -583,6 +583,16 @@ export function migrateConnectorConfig(document: unknown): Migration {
   setFormat(c, "value");
   setConnect(c);
   setErrors(c);
+  if (name !== undefined && properties.get("consumer.override.group.id") === undefined) {
+    const topics = list(properties.get("topics") ?? "");
+    c.note(
+      "(consumer group)",
+      undefined,
+      topics.length === 1
+        ? `the connector committed its offsets in group connect-${name}. To continue where it stopped, stop it and deploy with -c consumerGroupId=connect-${name}; otherwise the mapping starts at -c startingPosition (LATEST by default)`
+        : `the connector committed its offsets in group connect-${name}, shared by its topics; each Lambda mapping needs a group of its own, so the mappings start at -c startingPosition (LATEST by default; TRIM_HORIZON replays the topics)`,
+    );
+  }
   for (const [property, value] of properties) {
     if (c.handled(property)) continue;
     if (property.startsWith("aws.eventbridge.")) {

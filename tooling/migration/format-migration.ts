@@ -54,7 +54,7 @@ export function formatMigration(migration: Migration, check: ConfigReport): stri
   ];
   lines.push(
     ...(findings.length === 0
-      ? ["OK: the function accepts these settings and sends the connector's events."]
+      ? ["OK: the function accepts these settings, and nothing was found that would change the events."]
       : findings),
   );
   return lines.join("\n");
