@@ -329,4 +329,33 @@ describe("migrate-connector on tricky configurations", () => {
       )?.note,
     ).toMatch(/errors\.tolerance=all/);
   });
+
+  it("accounts for every aws.eventbridge.* property of connector v1.6.1 (EventBridgeSinkConfig)", () => {
+    const properties = {
+      "aws.eventbridge.connector.id": "c",
+      "aws.eventbridge.region": "eu-west-1",
+      "aws.eventbridge.endpoint.uri": "https://events.eu-west-1.amazonaws.com",
+      "aws.eventbridge.eventbus.arn": "arn:aws:events:eu-west-1:123456789012:event-bus/b",
+      "aws.eventbridge.eventbus.global.endpoint.id": "abcde.veo",
+      "aws.eventbridge.retries.max": "3",
+      "aws.eventbridge.retries.delay": "100",
+      "aws.eventbridge.iam.profile.name": "p",
+      "aws.eventbridge.auth.credentials_provider.class": "com.example.P",
+      "aws.eventbridge.iam.role.arn": "arn:aws:iam::123456789012:role/r",
+      "aws.eventbridge.iam.external.id": "x",
+      "aws.eventbridge.detail.types": "t-${topic}",
+      "aws.eventbridge.detail.types.mapper.class":
+        "software.amazon.event.kafkaconnector.mapping.DefaultDetailTypeMapper",
+      "aws.eventbridge.detail.types.jsonpathmapper.fieldref": "$.type",
+      "aws.eventbridge.time.mapper.class": "software.amazon.event.kafkaconnector.mapping.DefaultTimeMapper",
+      "aws.eventbridge.eventbus.resources": "r1",
+      "aws.eventbridge.offloading.default.s3.endpoint.uri": "https://s3.local",
+      "aws.eventbridge.offloading.default.s3.bucket": "b",
+      "aws.eventbridge.offloading.default.fieldref": "$.detail.value",
+    };
+    const migration = migrateConnectorConfig({ ...properties, topics: "orders" });
+    const noted = new Set(migration.notes.map((n) => n.property));
+    for (const property of Object.keys(properties)) expect(noted, property).toContain(property);
+    expect(migration.notes.filter((n) => n.note.includes("not a property of connector"))).toEqual([]);
+  });
 });
