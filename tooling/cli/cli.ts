@@ -44,6 +44,11 @@ export function runCli(
   main: () => Promise<number | undefined>,
   options: { exitOnError?: boolean } = {},
 ): void {
+  // `... | head` closes the pipe early: stop quietly instead of an EPIPE stack.
+  process.stdout.on("error", (error: NodeJS.ErrnoException) => {
+    if (error.code === "EPIPE") process.exit(process.exitCode ?? 0);
+    throw error;
+  });
   main().then(
     (code) => {
       process.exitCode = code ?? 0;
