@@ -229,7 +229,12 @@ runCli(
         tap.print(progressLine(++invocations, summary, tap.take(), onFailure));
       },
       log: (message, fields) => {
-        if (message === "invoked" || (quiet && message !== "invocation failed")) return;
+        // The progress line replaces "invoked"; --quiet keeps only problems (errors, retries, failed sends).
+        if (
+          message === "invoked" ||
+          (quiet && ["started", "assigned", "sent to on-failure destination"].includes(message))
+        )
+          return;
         tap.print(`${message}${fields === undefined ? "" : ` ${JSON.stringify(fields)}`}`);
       },
     });
