@@ -502,7 +502,7 @@ describe("local-esm with the CDK app's defaults", () => {
     expect(await run.exited).toBe(1);
     const lines = run.output.stderr.trim().split("\n");
     expect(lines.at(-1)).toBe(
-      "local-esm: cannot join consumer group local-esm-t through 127.0.0.1:1: connect ECONNREFUSED 127.0.0.1:1",
+      "local-esm: cannot reach Kafka through 127.0.0.1:1: connect ECONNREFUSED 127.0.0.1:1",
     );
     expect(run.output.stderr).not.toMatch(/\n\s+at /);
   });

@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { Consumer, ListOffsetTimestamps, ProduceAcks, Producer } from "@platformatic/kafka";
+import { Admin, Consumer, ListOffsetTimestamps, ProduceAcks, Producer } from "@platformatic/kafka";
 import {
   buildEvent,
   type EventSourceShape,
@@ -204,6 +204,7 @@ export class LocalEventSourceMapping {
   async start(): Promise<void> {
     const { brokers, topics } = this.#options;
     const groupId = this.#options.groupId ?? `local-esm-${topics.join("-")}`;
+    await this.#probe();
     const consumer = new Consumer({
       clientId: `local-esm-${randomUUID().slice(0, 8)}`,
       groupId,
@@ -229,6 +230,29 @@ export class LocalEventSourceMapping {
     this.#running = true;
     this.#log("started", { groupId, topics, eventSource: this.#source });
     this.#loop = this.#run();
+  }
+
+  /**
+   * Asks the brokers for metadata once, without the client's retries, so an unreachable broker, a TLS
+   * or an authentication failure is reported at once rather than after the consumer's retry rounds.
+   */
+  async #probe(): Promise<void> {
+    const probe = new Admin({
+      clientId: `local-esm-probe-${randomUUID().slice(0, 8)}`,
+      bootstrapBrokers: [...this.#options.brokers],
+      retries: 0,
+      ...this.#options.connection,
+    });
+    try {
+      await probe.metadata({ topics: [] });
+    } catch (error) {
+      throw new KafkaConnectionError(
+        `cannot reach Kafka through ${this.#options.brokers.join(",")}: ${kafkaErrorCauses(error).join("; ")}`,
+        { cause: error },
+      );
+    } finally {
+      await probe.close().catch(() => {});
+    }
   }
 
   /** Finishes the invocation in flight, commits what it handled, leaves the group. */
