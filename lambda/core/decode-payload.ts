@@ -237,7 +237,8 @@ const NOT_JSON = { ok: false, problem: "InvalidJson" } as const;
 const OUT_OF_RANGE = { ok: false, problem: "IntegerOutOfRange" } as const;
 const TOO_DEEP = { ok: false, problem: "NestingTooDeep" } as const;
 
-function skipWhitespace(text: string, from: number): number {
+/** Index of the first character at or after `from` that is not JSON whitespace (RFC 8259 `ws`). */
+export function skipWhitespace(text: string, from: number): number {
   let i = from;
   for (;;) {
     const c = text.charCodeAt(i);

@@ -1,3 +1,4 @@
+import { skipWhitespace } from "../core/decode-payload";
 import type { PathSegment } from "./offload-path";
 
 /**
@@ -10,15 +11,6 @@ export interface JsonSpan {
   readonly end: number;
   readonly removeStart: number;
   readonly removeEnd: number;
-}
-
-function skipWhitespace(text: string, from: number): number {
-  let i = from;
-  for (;;) {
-    const c = text.charCodeAt(i);
-    if (c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09) i += 1;
-    else return i;
-  }
 }
 
 /** Index after the string whose opening quote is at `from`. */
