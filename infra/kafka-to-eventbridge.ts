@@ -193,7 +193,14 @@ export class KafkaToEventBridge extends Construct {
       const action = new cloudwatchActions.SnsAction(this.alarmTopic);
       for (const alarm of this.alarms) alarm.addAlarmAction(action);
     }
-    this.dashboard = options.dashboard ? createDashboard(this, this.function, queues) : undefined;
+    this.dashboard = options.dashboard
+      ? createDashboard(
+          this,
+          this.function,
+          options.topics.map(({ topic }) => topic),
+          queues,
+        )
+      : undefined;
 
     // The function waits for its role's policy (so the mappings start with their permissions in place);
     // the role itself is already ordered by the function's `Role` reference, and repeating it in DependsOn

@@ -26,17 +26,19 @@ export type FunctionMetricName =
 
 const PERIOD = Duration.minutes(5);
 
-/** One of the function's own metrics (SPEC §7). */
+/** One of the function's own metrics (SPEC §7); `topic` picks the per-topic series of `MaxDeliveryLag`. */
 export function functionMetric(
   metricName: FunctionMetricName,
   statistic: "Sum" | "Maximum",
+  topic?: string,
 ): cloudwatch.Metric {
   return new cloudwatch.Metric({
     namespace: FUNCTION_METRICS.namespace,
     metricName,
-    dimensionsMap: { ...FUNCTION_METRICS.dimensions },
+    dimensionsMap: { ...FUNCTION_METRICS.dimensions, ...(topic === undefined ? {} : { topic }) },
     statistic,
     period: PERIOD,
+    ...(topic === undefined ? {} : { label: topic }),
   });
 }
 
@@ -156,6 +158,7 @@ export function createAlarms(
 export function createDashboard(
   scope: Construct,
   fn: lambda.Function,
+  topics: readonly string[],
   queues: { readonly deadLetters: sqs.IQueue; readonly onFailure: sqs.IQueue | undefined },
 ): cloudwatch.Dashboard {
   const graph = (title: string, left: cloudwatch.IMetric[], right: cloudwatch.IMetric[] = []) =>
@@ -178,12 +181,16 @@ export function createDashboard(
   );
   dashboard.addWidgets(
     graph("Lag", [offsetLagMetric(fn)], [functionMetric("MaxDeliveryLag", "Maximum")]),
+    graph(
+      "Delivery lag per topic (ms)",
+      topics.map((topic) => functionMetric("MaxDeliveryLag", "Maximum", topic)),
+    ),
+  );
+  dashboard.addWidgets(
     graph("Queues", [
       depth(queues.deadLetters, "Dead-letter queue"),
       ...(queues.onFailure === undefined ? [] : [depth(queues.onFailure, "On-failure queue")]),
     ]),
-  );
-  dashboard.addWidgets(
     graph(
       "Function",
       [

@@ -79,10 +79,13 @@ export function reportBatch(result: BatchResult, config: Config, now: number = D
   let bytes = 0;
   let chunks = 0;
   let maxLag = 0;
+  const lagByTopic = new Map<string, number>();
   for (const { size, record } of result.delivered) {
     bytes += size;
     chunks += billedChunks(size);
-    maxLag = Math.max(maxLag, now - record.timestamp);
+    const lag = now - record.timestamp;
+    maxLag = Math.max(maxLag, lag);
+    lagByTopic.set(record.topic, Math.max(lagByTopic.get(record.topic) ?? 0, lag));
   }
   metrics.addMetric("RecordsReceived", MetricUnit.Count, result.records.length);
   metrics.addMetric("RecordsDelivered", MetricUnit.Count, result.delivered.length);
@@ -94,6 +97,12 @@ export function reportBatch(result: BatchResult, config: Config, now: number = D
   metrics.addMetric("DeliveredBytes", MetricUnit.Bytes, bytes);
   metrics.addMetric("BilledEventChunks", MetricUnit.Count, chunks);
   if (result.delivered.length > 0) metrics.addMetric("MaxDeliveryLag", MetricUnit.Milliseconds, maxLag);
+  // The same lag per topic, for the dashboard. A mapping reads one topic, so a batch has one or few.
+  for (const [topic, lag] of lagByTopic) {
+    const perTopic = metrics.singleMetric();
+    perTopic.addDimension("topic", topic);
+    perTopic.addMetric("MaxDeliveryLag", MetricUnit.Milliseconds, lag);
+  }
   logger.info("batch processed", {
     records: result.records.length,
     delivered: result.delivered.length,

@@ -140,7 +140,14 @@ describe("dashboard", () => {
       properties: { title: string; metrics: unknown[][] };
     }[];
     const titles = widgets.map((w) => w.properties.title);
-    expect(titles).toEqual(["Records", "PutEvents", "Lag", "Queues", "Function"]);
+    expect(titles).toEqual([
+      "Records",
+      "PutEvents",
+      "Lag",
+      "Delivery lag per topic (ms)",
+      "Queues",
+      "Function",
+    ]);
     const metrics = widgets.flatMap((w) => w.properties.metrics);
     const own = metrics.filter((m) => m[0] === "KafkaEventBridge").map((m) => m.slice(0, 4));
     for (const name of [
@@ -164,6 +171,18 @@ describe("dashboard", () => {
       expect(names).toContain(name);
     }
     expect(metrics.find((m) => m[1] === "OffsetLag")?.slice(2, 3)).toEqual(["FunctionName"]);
+    const perTopic = widgets.find((w) => w.properties.title === "Delivery lag per topic (ms)")?.properties
+      .metrics;
+    expect(perTopic?.map((m) => m.slice(0, 6))).toEqual(
+      ["orders", "customers"].map((topic) => [
+        "KafkaEventBridge",
+        "MaxDeliveryLag",
+        "service",
+        "kafka-eventbridge-lambda",
+        "topic",
+        topic,
+      ]),
+    );
   });
 
   it("is named in the outputs", () => {

@@ -117,6 +117,25 @@ describe("telemetry", () => {
     });
   });
 
+  it("emits the delivery lag per topic under a topic dimension", async () => {
+    const text = await run({ LOG_LEVEL: "INFO" });
+    const perTopic = text
+      .split("\n")
+      .filter((line) => line.includes('"_aws"'))
+      .map((line) => JSON.parse(line) as { topic?: string; MaxDeliveryLag?: number; _aws: unknown })
+      .filter((document) => document.topic !== undefined);
+    expect(perTopic).toHaveLength(1);
+    expect(perTopic[0]).toMatchObject({ topic: "orders", MaxDeliveryLag: expect.any(Number) });
+    expect(perTopic[0]?._aws).toMatchObject({
+      CloudWatchMetrics: [
+        expect.objectContaining({
+          Namespace: "KafkaEventBridge",
+          Dimensions: [expect.arrayContaining(["service", "topic"])],
+        }),
+      ],
+    });
+  });
+
   it.each([
     ["disabled", "true"],
     ["enabled", "false"],
