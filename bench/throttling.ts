@@ -58,7 +58,7 @@ export async function benchThrottling(script: string, quick: boolean): Promise<T
       process.env.AWS_ACCESS_KEY_ID = "bench";
       process.env.AWS_SECRET_ACCESS_KEY = "bench";
       const client = eventBridgeClient({ ...config, eventBridgeEndpointUrl: endpoint.url });
-      const publisher = eventBridgePublisher(client, undefined);
+      const publisher = eventBridgePublisher(client, config);
       const options = { ...config, deadline: { remainingMs: () => 600_000 } };
       // Warm-up: open the connections and compile the code paths.
       await deliverEntries(entries.slice(0, 200), publisher, options);

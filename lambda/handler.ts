@@ -16,7 +16,7 @@ import { logger, metrics, reportBatch } from "./telemetry";
 const config = loadConfig();
 const signerReady = config.globalEndpointId === undefined ? Promise.resolve() : enableSigV4a();
 const ports = {
-  publisher: eventBridgePublisher(eventBridgeClient(config), config.globalEndpointId),
+  publisher: eventBridgePublisher(eventBridgeClient(config), config),
   deadLetters:
     config.dlqUrl === undefined ? undefined : sqsDeadLetters(sqsClient(config.dlqUrl), config.dlqUrl),
 };
