@@ -143,7 +143,7 @@ interface Exchange {
   readonly text: string;
 }
 
-function exchange(route: Route, headers: Record<string, string>, body: string, signal: AbortSignal) {
+function exchange(route: Route, headers: Record<string, string>, body: Buffer, signal: AbortSignal) {
   return new Promise<Exchange>((resolve, reject) => {
     const request = route.send(
       route.url,
@@ -225,7 +225,8 @@ export class PutEventsHttp {
   async send(entries: readonly PutEventsRequestEntry[], signal: AbortSignal): Promise<PutEventsAnswer> {
     this.#route ??= resolveRoute(this.client, this.options);
     const route = await this.#route;
-    const body = putEventsBody(entries, this.options.globalEndpointId);
+    // Encoded once: the signer hashes these bytes and the socket writes them.
+    const body = Buffer.from(putEventsBody(entries, this.options.globalEndpointId), "utf8");
     let token: RetryToken = await route.retries.acquireInitialRetryToken("events");
     for (;;) {
       try {
@@ -254,7 +255,7 @@ export class PutEventsHttp {
     void this.#route?.then((route) => route.agent.destroy());
   }
 
-  async #attempt(route: Route, body: string, signal: AbortSignal): Promise<PutEventsAnswer> {
+  async #attempt(route: Route, body: Buffer, signal: AbortSignal): Promise<PutEventsAnswer> {
     const offsetBefore = this.#clockOffset;
     const signed = await route.signer.sign(
       {
@@ -268,7 +269,7 @@ export class PutEventsHttp {
           host: route.url.host,
           "content-type": "application/x-amz-json-1.1",
           "x-amz-target": "AWSEvents.PutEvents",
-          "content-length": String(Buffer.byteLength(body, "utf8")),
+          "content-length": String(body.length),
         },
         body,
       },
