@@ -27,6 +27,8 @@ export class AdaptiveLimit {
   #tolerated = 0;
   /** The current sample: answers to skip (sent before the last cut), answers seen, throttled share summed. */
   #sample = { skip: 0, answers: 0, throttled: 0 };
+  /** Consecutive samples above the tolerated share. */
+  #highSamples = 0;
   /** Set while the answers at a lower limit are sampled: the limit and share before the cut. */
   #probe: { readonly limit: number; readonly share: number } | undefined;
 
@@ -76,7 +78,11 @@ export class AdaptiveLimit {
     }
     sample.answers += 1;
     sample.throttled += throttledShare;
-    if (sample.answers < Math.max(MIN_SAMPLE, this.current)) return;
+    const size = Math.max(MIN_SAMPLE, this.current);
+    // A sample whose throttled answers already exceed what a full one may hold decides at once, so a
+    // wave of fully throttled answers cuts after two of them, not after a round (unless probing).
+    const decided = this.#probe === undefined && sample.throttled > (this.#tolerated + MARGIN) * size;
+    if (sample.answers < size && !decided) return;
     const share = sample.throttled / sample.answers;
     this.#sample = { skip: 0, answers: 0, throttled: 0 };
     const probe = this.#probe;
@@ -86,7 +92,11 @@ export class AdaptiveLimit {
       this.#limit = Math.max(this.#limit, probe.limit);
       return;
     }
-    if (share > this.#tolerated + MARGIN) {
+    // Two samples in a row: one high sample in a run of random throttling is common enough, and its
+    // probe would then see the share "fall" back to its usual level and keep the cut.
+    this.#highSamples = share > this.#tolerated + MARGIN ? this.#highSamples + 1 : 0;
+    if (this.#highSamples >= 2) {
+      this.#highSamples = 0;
       this.#probe = { limit: this.#limit, share };
       this.#cut(this.#limit * (1 - share));
     }
