@@ -1,4 +1,10 @@
-import { Agent as HttpAgent, request as httpRequest, type IncomingHttpHeaders } from "node:http";
+import { hash } from "node:crypto";
+import {
+  Agent as HttpAgent,
+  request as httpRequest,
+  type IncomingHttpHeaders,
+  type RequestOptions,
+} from "node:http";
 import { Agent as HttpsAgent, request as httpsRequest } from "node:https";
 import { setTimeout as sleep } from "node:timers/promises";
 import {
@@ -60,14 +66,14 @@ type RetryToken = Awaited<ReturnType<RetryStrategyV2["acquireInitialRetryToken"]
 interface Route {
   readonly url: URL;
   readonly send: typeof httpRequest;
-  readonly agent: HttpAgent;
+  /** What every request shares: the endpoint, the socket pool, the idle timeout. */
+  readonly requestOptions: RequestOptions;
   readonly signer: Signer;
   /** The bus's region for SigV4; a region set such as `*` for SigV4a. */
   readonly signingRegion: string;
   readonly signingName: string;
   readonly retries: RetryStrategyV2;
   readonly skewCorrection: boolean;
-  readonly idleTimeoutMs: number;
 }
 
 export interface PutEventsHttpOptions {
@@ -109,13 +115,21 @@ async function resolveRoute(client: EventBridgeClient, options: PutEventsHttpOpt
   return {
     url,
     send: https ? httpsRequest : httpRequest,
-    agent: new (https ? HttpsAgent : HttpAgent)({ keepAlive: true, maxSockets }),
+    requestOptions: {
+      method: "POST",
+      host: url.hostname,
+      port: url.port,
+      path: url.pathname,
+      agent: new (https ? HttpsAgent : HttpAgent)({ keepAlive: true, maxSockets }),
+      // The signed headers carry the host.
+      setHost: false,
+      timeout: options.idleTimeoutMs ?? IDLE_TIMEOUT_MS,
+    },
     signer,
     signingRegion,
     signingName,
     retries,
     skewCorrection: (await config.disableClockSkewCorrection?.()) !== true,
-    idleTimeoutMs: options.idleTimeoutMs ?? IDLE_TIMEOUT_MS,
   };
 }
 
@@ -144,26 +158,25 @@ interface Exchange {
 }
 
 function exchange(route: Route, headers: Record<string, string>, body: Buffer, signal: AbortSignal) {
+  // Headers as a flat list: Node writes them as given, without its per-header bookkeeping.
+  const headerList: string[] = [];
+  for (const name in headers) headerList.push(name, headers[name] as string);
   return new Promise<Exchange>((resolve, reject) => {
-    const request = route.send(
-      route.url,
-      { method: "POST", agent: route.agent, headers, signal, timeout: route.idleTimeoutMs },
-      (response) => {
-        const chunks: Buffer[] = [];
-        response.on("data", (chunk: Buffer) => chunks.push(chunk));
-        response.on("error", reject);
-        response.on("end", () =>
-          resolve({
-            status: response.statusCode ?? 0,
-            headers: response.headers,
-            text: Buffer.concat(chunks).toString("utf8"),
-          }),
-        );
-      },
-    );
+    const request = route.send({ ...route.requestOptions, headers: headerList, signal }, (response) => {
+      const chunks: Buffer[] = [];
+      response.on("data", (chunk: Buffer) => chunks.push(chunk));
+      response.on("error", reject);
+      response.on("end", () =>
+        resolve({
+          status: response.statusCode ?? 0,
+          headers: response.headers,
+          text: Buffer.concat(chunks).toString("utf8"),
+        }),
+      );
+    });
     request.on("timeout", () => {
       // The SDK's retry predicates take a `TimeoutError` as transient, like a reset.
-      const error = new Error(`no data on the socket for ${route.idleTimeoutMs} ms`);
+      const error = new Error(`no data on the socket for ${route.requestOptions.timeout} ms`);
       error.name = "TimeoutError";
       request.destroy(error);
     });
@@ -252,7 +265,7 @@ export class PutEventsHttp {
 
   /** Destroys the pooled sockets. */
   close(): void {
-    void this.#route?.then((route) => route.agent.destroy());
+    void this.#route?.then((route) => (route.requestOptions.agent as HttpAgent).destroy());
   }
 
   async #attempt(route: Route, body: Buffer, signal: AbortSignal): Promise<PutEventsAnswer> {
@@ -270,6 +283,9 @@ export class PutEventsHttp {
           "content-type": "application/x-amz-json-1.1",
           "x-amz-target": "AWSEvents.PutEvents",
           "content-length": String(body.length),
+          // Hashed here in one call: the signer then takes it as is instead of hashing through its
+          // streaming hash wrapper (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_sigv-create-signed-request.html).
+          "x-amz-content-sha256": hash("sha256", body, "hex"),
         },
         body,
       },
