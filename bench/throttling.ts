@@ -17,6 +17,8 @@ export interface ThrottlingRun {
   readonly delivered: number;
   readonly failed: number;
   readonly maxInFlight: number;
+  /** Each measured run's wall time, in run order. */
+  readonly wallMsRuns?: readonly number[];
 }
 
 /** The mean of one policy's runs (counts rounded), its maximum in flight. */
@@ -33,6 +35,7 @@ function meanOf(runs: readonly ThrottlingRun[]): ThrottlingRun {
     delivered: Math.round(mean((run) => run.delivered)),
     failed: Math.round(mean((run) => run.failed)),
     maxInFlight: Math.max(...runs.map((run) => run.maxInFlight)),
+    wallMsRuns: runs.map((run) => Math.round(run.wallMs)),
   };
 }
 
