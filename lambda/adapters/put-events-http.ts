@@ -16,7 +16,7 @@ import { getEndpointFromInstructions } from "@smithy/core/endpoints";
 import { isServerError, isThrottlingError, isTransientError } from "@smithy/core/retry";
 
 // One PutEvents request over a keep-alive socket pool, without the SDK's per-request middleware stack
-// and schema serde (about two thirds of the batch's CPU, docs/performance.md). Everything that is not
+// and schema serde (with them the bench batch used 1.9× the CPU, docs/performance.md). Everything that is not
 // per request comes from the SDK client's resolved configuration, so it behaves as the SDK does: the
 // endpoint (EVENTBRIDGE_ENDPOINT_URL, AWS_ENDPOINT_URL_EVENTBRIDGE, FIPS/dual-stack, global endpoints),
 // the credentials (provider chain or assumed role, memoized and refreshed before they expire), the signer
@@ -55,7 +55,10 @@ export class PutEventsHttpError extends Error {
  */
 export const IDLE_TIMEOUT_MS = 10_000;
 
-/** The SDK's clock-skew threshold: a request signed this far from the service's clock is refused. */
+/**
+ * The SDK's threshold for retrying after a clock correction (AWS refuses a signature more than 5 minutes
+ * off: https://docs.aws.amazon.com/IAM/latest/UserGuide/signature-v4-troubleshooting.html).
+ */
 const CLOCK_SKEW_MS = 240_000;
 
 type Signer = Awaited<ReturnType<EventBridgeClient["config"]["signer"]>>;
@@ -236,7 +239,11 @@ export class PutEventsHttp {
    * strategy gives up or `signal` aborts (the error is then an `AbortError`, not retried).
    */
   async send(entries: readonly PutEventsRequestEntry[], signal: AbortSignal): Promise<PutEventsAnswer> {
-    this.#route ??= resolveRoute(this.client, this.options);
+    // Resolved once; a failure (no region, say) is not kept, so the next request tries again.
+    this.#route ??= resolveRoute(this.client, this.options).catch((error: unknown) => {
+      this.#route = undefined;
+      throw error;
+    });
     const route = await this.#route;
     // Encoded once: the signer hashes these bytes and the socket writes them.
     const body = Buffer.from(putEventsBody(entries, this.options.globalEndpointId), "utf8");
@@ -261,11 +268,6 @@ export class PutEventsHttp {
         await sleep(token.getRetryDelay(), undefined, { signal });
       }
     }
-  }
-
-  /** Destroys the pooled sockets. */
-  close(): void {
-    void this.#route?.then((route) => (route.requestOptions.agent as HttpAgent).destroy());
   }
 
   async #attempt(route: Route, body: Buffer, signal: AbortSignal): Promise<PutEventsAnswer> {
