@@ -1,11 +1,10 @@
 import { hash } from "node:crypto";
-import {
+import type {
   Agent as HttpAgent,
   request as httpRequest,
-  type IncomingHttpHeaders,
-  type RequestOptions,
+  IncomingHttpHeaders,
+  RequestOptions,
 } from "node:http";
-import { Agent as HttpsAgent, request as httpsRequest } from "node:https";
 import { setTimeout as sleep } from "node:timers/promises";
 import {
   type EventBridgeClient,
@@ -114,16 +113,21 @@ async function resolveRoute(client: EventBridgeClient, options: PutEventsHttpOpt
   const retries = await config.retryStrategy();
   if (!("acquireInitialRetryToken" in retries)) throw new Error("expected the SDK's v2 retry strategy");
   const url = new URL(endpoint.url.href);
-  const https = url.protocol === "https:";
+  // Loaded here, on the first request, not at import: importing node:http at cold start costs memory
+  // the function does not need before it sends (lambda/node-http.cjs).
+  const { Agent, request } =
+    url.protocol === "https:"
+      ? process.getBuiltinModule("node:https")
+      : process.getBuiltinModule("node:http");
   return {
     url,
-    send: https ? httpsRequest : httpRequest,
+    send: request,
     requestOptions: {
       method: "POST",
       host: url.hostname,
       port: url.port,
       path: url.pathname,
-      agent: new (https ? HttpsAgent : HttpAgent)({ keepAlive: true, maxSockets }),
+      agent: new Agent({ keepAlive: true, maxSockets }) as HttpAgent,
       // The signed headers carry the host.
       setHost: false,
       timeout: options.idleTimeoutMs ?? IDLE_TIMEOUT_MS,
