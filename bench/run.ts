@@ -1,4 +1,4 @@
-// `npm run bench` (or `npm run bench -- --quick` for a CI smoke run): the figures of issue 5, each next
+// `npm run bench` (or `npm run bench -- --quick` for a CI smoke run): the figures of issues 5 and 14, each next
 // to its reference measured in the same run. Prints a table; writes the same figures to bench/results.json.
 import { fork } from "node:child_process";
 import { writeFileSync } from "node:fs";
@@ -383,7 +383,7 @@ console.table(
     failed: t.failed,
   })),
 );
-console.log("Targets (issue 5)");
+console.log("Targets (issues 5 and 14)");
 console.table(
   targets.map((t) => ({
     figure: t.figure,
