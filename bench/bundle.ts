@@ -35,7 +35,8 @@ export interface BundleFigure {
   readonly samples: number;
 }
 
-async function bundle(entry: string, outfile: string, options: BuildOptions = {}): Promise<string> {
+/** Bundles `entry` (relative to the project root) to `outfile` as the CDK app bundles the function. */
+export async function bundle(entry: string, outfile: string, options: BuildOptions = {}): Promise<string> {
   await build({ ...LAMBDA_BUNDLE, entryPoints: [join(ROOT, entry)], outfile, ...options });
   return outfile;
 }

@@ -9,7 +9,14 @@ import { DEFAULTS } from "../infra/options";
 import { kafkaEvent } from "../tooling/kafka-records";
 import { benchBundle, OUT_DIR } from "./bundle";
 import { nextMessage, startEndpointProcess } from "./children";
-import { BENCH_ENV, benchConversion } from "./conversion";
+import {
+  BENCH_ENV,
+  benchConversion,
+  benchDecodeChecks,
+  benchHeaderFormats,
+  printDecodeChecks,
+} from "./conversion";
+import { benchDecode } from "./decode";
 import type { HandlerBatchResult, HandlerBatchSettings, PublisherVariant } from "./handler-batch";
 import { benchPacking } from "./packing";
 import { HANDLER_VALUE_BYTES, jsonRecords } from "./payloads";
@@ -81,6 +88,10 @@ log("bundling the handler, timing its cold import");
 const { figure: bundleFigure, children } = await benchBundle(quick);
 log("conversion throughput");
 const conversion = benchConversion(quick);
+log("Avro and Protobuf decode next to JSON");
+const decode = await benchDecode(quick);
+const decodeChecks = benchDecodeChecks(quick);
+const headerFormats = benchHeaderFormats(quick);
 log("packing and billed chunks");
 const packing = benchPacking(quick);
 const batchPacking = packing.at(-1);
@@ -239,6 +250,9 @@ const results = {
   command: `npm run bench${quick ? " -- --quick" : ""}`,
   machine: { ...machine(), loadAverage1m: { before: load.before, after: loadavg()[0] ?? 0 } },
   conversion,
+  decode,
+  decodeChecks,
+  headerFormats,
   handlerBatch: {
     latencyMs: LATENCY_MS,
     eventBytes: concurrent.eventBytes,
@@ -284,6 +298,7 @@ console.table(
     ratio: c.ratio,
   })),
 );
+printDecodeChecks(decodeChecks, headerFormats);
 console.log(
   `2. ${f(BATCH.records)} records (${f(concurrent.eventBytes / 2 ** 20, 1)} MiB event) through the handler, endpoint answering after ${LATENCY_MS} ms`,
 );
@@ -381,6 +396,18 @@ console.table(
     throttled: t.throttledEntries,
     delivered: t.delivered,
     failed: t.failed,
+  })),
+);
+console.log(
+  "7. Registry payloads of ~1 KB documents: Avro and Protobuf rendering next to the JSON path (median)",
+);
+console.table(
+  decode.map((d) => ({
+    format: d.format,
+    "value B": d.valueBytes,
+    "records/s": f(d.recordsPerSecond),
+    "MB/s": f(d.megabytesPerSecond, 1),
+    "× JSON": d.ratioToJson,
   })),
 );
 console.log("Targets (issues 5 and 14)");

@@ -35,6 +35,20 @@ const TOPIC_ARN = /^arn:(aws[a-z-]*):sns:([a-z]{2}(?:-[a-z]+)+-\d):(\d{12}):[A-Z
 // https://docs.aws.amazon.com/kms/latest/developerguide/concepts.html#key-id-key-ARN
 const KMS_KEY_ARN = /^arn:(aws[a-z-]*):kms:([a-z]{2}(?:-[a-z]+)+-\d):(\d{12}):key\/[A-Za-z0-9-]+$/;
 
+// https://docs.aws.amazon.com/glue/latest/dg/glue-specifying-resource-arns.html
+// arn:${Partition}:glue:${Region}:${Account}:registry/${RegistryName}
+const GLUE_REGISTRY_ARN =
+  /^arn:(aws[a-z-]*):glue:([a-z]{2}(?:-[a-z]+)+-\d):(\d{12}):registry\/([A-Za-z0-9_$#.-]{1,255})$/;
+
+/** The parts of an AWS Glue schema registry ARN that the schema ARNs of its grant are built from. */
+export interface GlueRegistryArn {
+  readonly arn: string;
+  readonly partition: string;
+  readonly region: string;
+  readonly account: string;
+  readonly name: string;
+}
+
 function invalid(option: string, value: string, shape: string): Error {
   return new Error(`${option} must be an ARN of the form ${shape}, got "${value}"`);
 }
@@ -47,6 +61,24 @@ export function parseMskClusterArn(value: string): MskClusterArn {
   }
   const [, partition = "", region = "", account = "", clusterName = "", clusterUuid = ""] = match;
   return { arn: value, partition, region, account, clusterName, clusterUuid };
+}
+
+/** Splits an AWS Glue registry ARN given for `option`. */
+export function parseGlueRegistryArn(option: string, value: string): GlueRegistryArn {
+  const match = GLUE_REGISTRY_ARN.exec(value);
+  if (!match) throw invalid(option, value, "arn:aws:glue:<region>:<account>:registry/<name>");
+  const [, partition = "", region = "", account = "", name = ""] = match;
+  return { arn: value, partition, region, account, name };
+}
+
+/**
+ * The schemas of a Glue registry, for `glue:GetSchemaVersion`: the action is authorized on the registry and
+ * on the schema the version belongs to (https://docs.aws.amazon.com/glue/latest/dg/schema-registry-gs.html
+ * scopes reads by `registry/<name>` and `schema/<registry>/<schema>`, as aws-cdk-lib's GlueSchemaRegistry
+ * grant does).
+ */
+export function glueSchemasArn(registry: GlueRegistryArn): string {
+  return `arn:${registry.partition}:glue:${registry.region}:${registry.account}:schema/${registry.name}/*`;
 }
 
 /** An assertion that `value`, given for `option`, matches `pattern`; `shape` is what the error shows. */

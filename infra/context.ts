@@ -1,56 +1,43 @@
-import { HANDLER_SETTING_ROLES, type HandlerSettingRole, type KafkaToEventBridgeProps } from "./options";
+import { unknownNames } from "./did-you-mean";
+import { HANDLER_SETTINGS } from "./handler-settings";
+import { type KafkaToEventBridgeProps, OPTION_KINDS, OPTION_NAMES, type OptionKind } from "./options";
 
-type Kind = "string" | "list" | "integer" | "boolean" | "json";
+/** Context keys the app reads that are not construct options. */
+export const APP_CONTEXT_KEYS = ["stackName", "nag"] as const;
 
-type DeploymentOption = Exclude<keyof KafkaToEventBridgeProps, HandlerSettingRole>;
+/** Context names of every option the app reads: the construct options, then the app's own keys. */
+export const CONTEXT_OPTION_NAMES: readonly string[] = [...OPTION_NAMES, ...APP_CONTEXT_KEYS];
 
 /**
- * How each deployment option is read from the CDK context (`-c name=value` gives strings; `cdk.json` may
- * give JSON values). Handler settings are read as strings under their `ENV` role names (`-c detailTypes=...`).
+ * Whether a context key belongs to the CDK itself rather than to this app: feature flags (`@aws-cdk/...`),
+ * the CLI's settings (`aws:cdk:...`) and cached lookups (`availability-zones:account=...`) all carry a
+ * `:` or start with `@`.
  */
-const DEPLOYMENT_OPTIONS: { readonly [K in DeploymentOption]-?: Kind } = {
-  mskClusterArn: "string",
-  bootstrapServers: "list",
-  topics: "list",
-  auth: "string",
-  authSecretArn: "string",
-  authSecretKmsKeyArn: "string",
-  rootCaSecretArn: "string",
-  subnetIds: "list",
-  securityGroupId: "string",
-  eventBusArn: "string",
-  provisionedPollers: "boolean",
-  minimumPollers: "integer",
-  maximumPollers: "integer",
-  pollerGroupName: "string",
-  partialBatchResponse: "boolean",
-  retryAttempts: "integer",
-  maxRecordAgeSeconds: "integer",
-  bisectBatchOnError: "boolean",
-  batchSize: "integer",
-  maxBatchingWindowSeconds: "integer",
-  startingPosition: "string",
-  startingPositionTimestamp: "integer",
-  consumerGroupId: "string",
-  filters: "json",
-  enabled: "boolean",
-  onFailure: "string",
-  memorySize: "integer",
-  timeoutSeconds: "integer",
-  reservedConcurrency: "integer",
-  logRetentionDays: "integer",
-  alarmTopicArn: "string",
-  alarmEmail: "string",
-  offsetLagAlarmThreshold: "integer",
-};
+function isCdkKey(key: string): boolean {
+  return key.includes(":") || key.startsWith("@");
+}
 
-/** Context names of every option the app reads, deployment options first, then handler settings. */
-export const CONTEXT_OPTION_NAMES: readonly string[] = [
-  ...Object.keys(DEPLOYMENT_OPTIONS),
-  ...HANDLER_SETTING_ROLES,
-];
+/**
+ * Fails on a context key that is neither one of the app's nor the CDK's: a typo (`-c batchsize=500`)
+ * would otherwise deploy the default silently. The error lists every unknown key with the closest name.
+ */
+export function assertKnownContextKeys(keys: Iterable<string>): void {
+  const problems = unknownNames(
+    [...keys].filter((key) => !isCdkKey(key)),
+    CONTEXT_OPTION_NAMES,
+    "context key",
+  );
+  if (problems.length > 0) throw new Error(problems.join("\n"));
+}
 
-function parse(name: string, kind: Kind, raw: unknown): unknown {
+const isHandlerSetting = (name: string): boolean => Object.hasOwn(HANDLER_SETTINGS, name);
+
+/**
+ * Reads one context value. A handler setting whose text is not a number or boolean is passed on as text,
+ * so that the function's own loader rejects it with its message (`maxConcurrency (MAX_CONCURRENCY) =
+ * "lots" is invalid: expected an integer from 1 to 256`) instead of a second copy of its rules here.
+ */
+function parse(name: string, kind: OptionKind, raw: unknown): unknown {
   switch (kind) {
     case "string":
       return String(raw);
@@ -59,16 +46,22 @@ function parse(name: string, kind: Kind, raw: unknown): unknown {
       return items.map((item) => item.trim()).filter((item) => item !== "");
     }
     case "integer": {
+      if (typeof raw === "number") return raw;
       const text = String(raw).trim();
-      if (!/^-?\d+$/.test(text)) throw new Error(`Context ${name} must be an integer, got "${text}"`);
-      return Number(text);
+      if (/^-?\d+$/.test(text)) return Number(text);
+      if (isHandlerSetting(name)) return text;
+      throw new Error(`Context ${name} must be an integer, got "${text}"`);
     }
     case "boolean": {
+      if (typeof raw === "boolean") return raw;
       const text = String(raw).trim().toLowerCase();
-      if (text !== "true" && text !== "false")
-        throw new Error(`Context ${name} must be true or false, got "${text}"`);
-      return text === "true";
+      if (text === "true" || text === "false") return text === "true";
+      if (isHandlerSetting(name)) return String(raw);
+      throw new Error(`Context ${name} must be true or false, got "${text}"`);
     }
+    case "perTopic":
+      // `orders:json,logs:string` is the variable's own syntax; cdk.json may give the map as an object.
+      return typeof raw === "object" ? raw : String(raw);
     case "json": {
       if (typeof raw !== "string") return raw;
       try {
@@ -80,18 +73,23 @@ function parse(name: string, kind: Kind, raw: unknown): unknown {
   }
 }
 
-/** Builds the construct options from CDK context values; absent or empty values are left to the defaults. */
+/**
+ * Builds the construct options from CDK context values; absent or empty values are left to the defaults.
+ * Every malformed value is reported at once.
+ */
 export function propsFromContext(tryGetContext: (name: string) => unknown): KafkaToEventBridgeProps {
   const props: Record<string, unknown> = {};
-  const entries: [string, Kind][] = [
-    ...(Object.entries(DEPLOYMENT_OPTIONS) as [string, Kind][]),
-    ...HANDLER_SETTING_ROLES.map((role): [string, Kind] => [role, "string"]),
-  ];
-  for (const [name, kind] of entries) {
+  const problems: string[] = [];
+  for (const [name, kind] of Object.entries(OPTION_KINDS) as [string, OptionKind][]) {
     const raw = tryGetContext(name);
     if (raw === undefined || raw === null || raw === "") continue;
-    props[name] = parse(name, kind, raw);
+    try {
+      props[name] = parse(name, kind, raw);
+    } catch (error) {
+      problems.push((error as Error).message);
+    }
   }
+  if (problems.length > 0) throw new Error(problems.join("\n"));
   props.topics ??= [];
   props.connectorId ??= "";
   return props as unknown as KafkaToEventBridgeProps;

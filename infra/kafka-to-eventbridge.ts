@@ -1,6 +1,6 @@
 import { join } from "node:path";
-import { Duration, Stack } from "aws-cdk-lib";
-import * as cloudwatch from "aws-cdk-lib/aws-cloudwatch";
+import { CfnResource, Duration, RemovalPolicy } from "aws-cdk-lib";
+import type * as cloudwatch from "aws-cdk-lib/aws-cloudwatch";
 import * as cloudwatchActions from "aws-cdk-lib/aws-cloudwatch-actions";
 import * as events from "aws-cdk-lib/aws-events";
 import * as iam from "aws-cdk-lib/aws-iam";
@@ -14,17 +14,16 @@ import * as sns from "aws-cdk-lib/aws-sns";
 import * as subscriptions from "aws-cdk-lib/aws-sns-subscriptions";
 import * as sqs from "aws-cdk-lib/aws-sqs";
 import { Construct } from "constructs";
-import { ENV, type RecordFormat } from "../lambda/env-names";
+import { ENV } from "../lambda/env-names";
+import { unknownNames } from "./did-you-mean";
 import { BUNDLE_ALIASES, functionNodeOptions, REQUIRE_BANNER } from "./function-runtime";
+import { checkHandlerEnvironment, handlerEnvironment } from "./handler-settings";
 import { grantKafkaAccess, sourceAccessConfigurations } from "./kafka-access";
+import { createAlarms, createDashboard } from "./monitoring";
 import { acknowledgeRule, acknowledgeWildcardResource } from "./nag-acknowledgments";
-import {
-  handlerEnvironment,
-  type KafkaToEventBridgeProps,
-  type ResolvedOptions,
-  resolveOptions,
-} from "./options";
+import { type KafkaToEventBridgeProps, OPTION_NAMES, type ResolvedOptions, resolveOptions } from "./options";
 import { S3FailureDestination } from "./s3-failure-destination";
+import { grantFunctionRegistries, MappingSchemaRegistryConfig } from "./schema-registry-access";
 
 /** The handler the function bundles (SPEC §1); the path and export stay fixed. */
 export const HANDLER_ENTRY = join(import.meta.dirname, "..", "lambda", "handler.ts");
@@ -32,8 +31,15 @@ export const HANDLER_ENTRY = join(import.meta.dirname, "..", "lambda", "handler.
 // SQS keeps a message at most 14 days: https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/API_SetQueueAttributes.html
 const QUEUE_RETENTION = Duration.days(14);
 
-/** Formats decoded through a registry; without `SCHEMA_REGISTRY_URL` they go through AWS Glue (SPEC §9). */
-const REGISTRY_FORMATS: readonly string[] = ["avro", "protobuf", "json-schema"] satisfies RecordFormat[];
+/**
+ * Values of the shape the function expects for the variables the construct fills from its own resources,
+ * so that the synth-time check sees them set (their real values are known only at deploy time).
+ */
+const STAND_INS: Readonly<Record<string, string>> = {
+  [ENV.eventBusArn]: "arn:aws:events:us-east-1:123456789012:event-bus/created-by-the-stack",
+  [ENV.dlqUrl]: "https://sqs.us-east-1.amazonaws.com/123456789012/created-by-the-stack",
+  [ENV.offloadS3Bucket]: "created-by-the-stack",
+};
 
 /**
  * The whole deployment of SPEC §8: the function, its log group, the dead-letter and on-failure
@@ -52,12 +58,18 @@ export class KafkaToEventBridge extends Construct {
   readonly onFailureBucket: s3.Bucket | undefined;
   /** One mapping per topic, by topic. */
   readonly mappings: ReadonlyMap<string, lambda.EventSourceMapping>;
+  /** The claim-check bucket (`OFFLOAD_S3_BUCKET`), with `createOffloadBucket` or `offloadS3Bucket`. */
+  readonly offloadBucket: s3.IBucket | undefined;
   readonly alarms: readonly cloudwatch.Alarm[];
   readonly alarmTopic: sns.ITopic | undefined;
+  readonly dashboard: cloudwatch.Dashboard | undefined;
   readonly options: ResolvedOptions;
 
   constructor(scope: Construct, id: string, props: KafkaToEventBridgeProps) {
     super(scope, id);
+    // JSON context or props built at run time can carry names TypeScript never saw.
+    const unknown = unknownNames(Object.keys(props), OPTION_NAMES, "option");
+    if (unknown.length > 0) throw new Error(unknown.join("\n"));
     const options = resolveOptions(props);
     this.options = options;
 
@@ -67,6 +79,7 @@ export class KafkaToEventBridge extends Construct {
         : events.EventBus.fromEventBusArn(this, "EventBus", props.eventBusArn);
 
     this.deadLetterQueue = this.encryptedQueue("DeadLetterQueue");
+    this.offloadBucket = this.createOffloadBucket(options);
 
     this.logGroup = new logs.LogGroup(this, "LogGroup", { retention: options.logRetentionDays });
 
@@ -81,6 +94,31 @@ export class KafkaToEventBridge extends Construct {
         resources: [this.logGroup.logGroupArn],
       }),
     );
+
+    const environment = {
+      ...handlerEnvironment(
+        // GLUE_REGISTRY_REGION defaults to the region of the Glue registries named.
+        { ...props, glueRegistryRegion: options.registries.glueRegistryRegion },
+        {
+          eventBusArn: this.eventBus.eventBusArn,
+          dlqUrl: this.deadLetterQueue.queueUrl,
+          // Set from the same option as the mappings' ReportBatchItemFailures, so the two cannot disagree.
+          partialBatchResponse: String(options.partialBatchResponse),
+          ...(this.offloadBucket === undefined ? {} : { offloadS3Bucket: this.offloadBucket.bucketName }),
+        },
+      ),
+    };
+    // One validator: the function's own loader checks what the function will read, all problems at once.
+    const problems = checkHandlerEnvironment(
+      environment,
+      options.topics.map((t) => t.topic),
+      STAND_INS,
+    );
+    if (problems.length > 0) {
+      throw new Error(
+        `The function would reject ${problems.length === 1 ? "this setting" : `these ${problems.length} settings`} at cold start:\n${problems.map((p) => `- ${p.message}`).join("\n")}`,
+      );
+    }
 
     this.function = new nodejs.NodejsFunction(this, "Function", {
       entry: HANDLER_ENTRY,
@@ -110,17 +148,10 @@ export class KafkaToEventBridge extends Construct {
         // Bundle the SDK too, so the deployed code runs the versions the lockfile pins and tests ran.
         bundleAwsSDK: true,
       },
-      environment: {
-        NODE_OPTIONS: functionNodeOptions(options.memorySize),
-        ...handlerEnvironment(props),
-        [ENV.eventBusArn]: this.eventBus.eventBusArn,
-        [ENV.dlqUrl]: this.deadLetterQueue.queueUrl,
-        // Set from the same option as the mappings' ReportBatchItemFailures, so the two cannot disagree.
-        [ENV.partialBatchResponse]: String(options.partialBatchResponse),
-      },
+      environment: { NODE_OPTIONS: functionNodeOptions(options.memorySize), ...environment },
     });
 
-    this.grantHandlerAccess(props);
+    this.grantHandlerAccess(options, props.iamRoleArn);
     this.deadLetterQueue.grantSendMessages(this.function);
     grantKafkaAccess(this, this.role, options, props.authSecretKmsKeyArn);
 
@@ -156,14 +187,34 @@ export class KafkaToEventBridge extends Construct {
 
     this.mappings = this.createMappings(options, onFailure);
     this.alarmTopic = this.createAlarmTopic(props);
-    this.alarms = this.createAlarms(options);
+    const queues = { deadLetters: this.deadLetterQueue, onFailure: this.onFailureQueue };
+    this.alarms = createAlarms(this, this.function, queues, options.alarms);
+    if (this.alarmTopic !== undefined) {
+      const action = new cloudwatchActions.SnsAction(this.alarmTopic);
+      for (const alarm of this.alarms) alarm.addAlarmAction(action);
+    }
+    this.dashboard = options.dashboard ? createDashboard(this, this.function, queues) : undefined;
+
+    // The function waits for its role's policy (so the mappings start with their permissions in place);
+    // the role itself is already ordered by the function's `Role` reference, and repeating it in DependsOn
+    // is what cfn-lint's W3005 reports.
+    const policy = this.role.node.tryFindChild("DefaultPolicy")?.node.defaultChild;
+    if (policy instanceof CfnResource) {
+      (this.function.node.defaultChild as CfnResource).addOverride("DependsOn", [policy.logicalId]);
+    }
   }
 
+  /**
+   * A queue for records that failed. Kept when the stack is deleted unless `deadLetterQueueRemovalPolicy` is
+   * `destroy`: what it holds is someone's data.
+   */
   private encryptedQueue(id: string): sqs.Queue {
     const queue = new sqs.Queue(this, id, {
       encryption: sqs.QueueEncryption.SQS_MANAGED,
       retentionPeriod: QUEUE_RETENTION,
       enforceSSL: true,
+      removalPolicy:
+        this.options.deadLetterQueueRemovalPolicy === "retain" ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
     });
     acknowledgeRule(
       queue,
@@ -173,19 +224,43 @@ export class KafkaToEventBridge extends Construct {
     return queue;
   }
 
-  /** PutEvents on the bus, or AssumeRole on `iamRoleArn` when the handler publishes through that role. */
-  private grantHandlerAccess(props: KafkaToEventBridgeProps): void {
-    if (props.iamRoleArn === undefined) {
+  /**
+   * The claim-check bucket: created encrypted, private, TLS-only, with objects expiring; or an existing one.
+   * https://docs.aws.amazon.com/AmazonS3/latest/userguide/security-best-practices.html
+   */
+  private createOffloadBucket(options: ResolvedOptions): s3.IBucket | undefined {
+    const { offload } = options;
+    if (offload === undefined) return undefined;
+    if (offload.kind === "existing")
+      return s3.Bucket.fromBucketName(this, "OffloadBucket", offload.bucketName);
+    const bucket = new s3.Bucket(this, "OffloadBucket", {
+      encryption: s3.BucketEncryption.S3_MANAGED,
+      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
+      enforceSSL: true,
+      lifecycleRules: [{ expiration: Duration.days(offload.expirationDays) }],
+    });
+    acknowledgeRule(
+      bucket,
+      "AwsSolutions-S1",
+      "Only the function writes claim-check payloads here; server access logging is left to the operator's log bucket.",
+    );
+    return bucket;
+  }
+
+  /**
+   * PutEvents on the bus (or AssumeRole on `iamRoleArn` when the handler publishes through that role), the
+   * registries and the claim-check prefix the options name; nothing for a feature that is off.
+   */
+  private grantHandlerAccess(options: ResolvedOptions, iamRoleArn: string | undefined): void {
+    if (iamRoleArn === undefined) {
       this.eventBus.grantPutEventsTo(this.function);
     } else {
       this.role.addToPrincipalPolicy(
-        new iam.PolicyStatement({ actions: ["sts:AssumeRole"], resources: [String(props.iamRoleArn)] }),
+        new iam.PolicyStatement({ actions: ["sts:AssumeRole"], resources: [iamRoleArn] }),
       );
     }
-    const { partition, region, account } = Stack.of(this);
-    if (props.offloadS3Bucket !== undefined) {
-      const prefix = props.offloadS3Prefix === undefined ? "" : String(props.offloadS3Prefix);
-      const objects = `arn:${partition}:s3:::${String(props.offloadS3Bucket)}/${prefix}*`;
+    if (this.offloadBucket !== undefined && options.offload !== undefined) {
+      const objects = this.offloadBucket.arnForObjects(`${options.offload.prefix}*`);
       this.role.addToPrincipalPolicy(
         new iam.PolicyStatement({ actions: ["s3:PutObject"], resources: [objects] }),
       );
@@ -195,37 +270,7 @@ export class KafkaToEventBridge extends Construct {
         "Claim-check objects are keyed <prefix><topic>/<partition>/<offset>, known only per record (SPEC §9).",
       );
     }
-    if (props.schemaRegistryAuthSecretArn !== undefined) {
-      this.role.addToPrincipalPolicy(
-        new iam.PolicyStatement({
-          actions: ["secretsmanager:GetSecretValue"],
-          resources: [String(props.schemaRegistryAuthSecretArn)],
-        }),
-      );
-    }
-    const formats = [props.keyFormat, props.valueFormat].flatMap((f) =>
-      f === undefined ? [] : String(f).split(","),
-    );
-    const usesGlue =
-      props.schemaRegistryUrl === undefined &&
-      formats.some((entry) => REGISTRY_FORMATS.includes(entry.slice(entry.lastIndexOf(":") + 1).trim()));
-    if (usesGlue) {
-      // The wire format carries a schema version id, not a registry name: any registry of the account.
-      const resources = [
-        `arn:${partition}:glue:${region}:${account}:registry/*`,
-        `arn:${partition}:glue:${region}:${account}:schema/*`,
-      ];
-      this.role.addToPrincipalPolicy(
-        new iam.PolicyStatement({ actions: ["glue:GetSchemaVersion"], resources }),
-      );
-      for (const resource of resources) {
-        acknowledgeWildcardResource(
-          this.role,
-          resource,
-          "Glue wire-format records name a schema version UUID, not its registry or schema (SPEC §9).",
-        );
-      }
-    }
+    grantFunctionRegistries(this.role, options.registries);
   }
 
   /**
@@ -268,6 +313,11 @@ export class KafkaToEventBridge extends Construct {
           : { filters: options.filters.map((pattern) => lambda.FilterCriteria.filter({ ...pattern })) }),
         onFailure,
         supportS3OnFailureDestination: true,
+        ...(options.mappingSchemaRegistry === undefined
+          ? {}
+          : {
+              schemaRegistryConfig: new MappingSchemaRegistryConfig(this.role, options.mappingSchemaRegistry),
+            }),
         enabled: options.enabled,
       });
       if (options.maxRecordAgeSeconds !== undefined) {
@@ -291,65 +341,6 @@ export class KafkaToEventBridge extends Construct {
     const topic = new sns.Topic(this, "AlarmTopic", { enforceSSL: true, masterKey: key });
     topic.addSubscription(new subscriptions.EmailSubscription(props.alarmEmail));
     return topic;
-  }
-
-  private createAlarms(options: ResolvedOptions): cloudwatch.Alarm[] {
-    const period = Duration.minutes(5);
-    const alarms = [
-      this.function.metricErrors({ period, statistic: "Sum" }).createAlarm(this, "FunctionErrorsAlarm", {
-        alarmDescription: "The function failed (threw, timed out or crashed) at least once in 5 minutes",
-        threshold: 1,
-        evaluationPeriods: 1,
-        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-      }),
-      this.queueDepthAlarm(
-        "DeadLetterQueueDepthAlarm",
-        this.deadLetterQueue,
-        "Poison records are waiting in the DLQ",
-      ),
-      // https://docs.aws.amazon.com/lambda/latest/dg/monitoring-metrics-types.html: OffsetLag is the lag of
-      // the function's consumer group behind the newest record of a topic.
-      new cloudwatch.Metric({
-        namespace: "AWS/Lambda",
-        metricName: "OffsetLag",
-        dimensionsMap: { FunctionName: this.function.functionName },
-        statistic: "Maximum",
-        period,
-      }).createAlarm(this, "OffsetLagAlarm", {
-        alarmDescription: `The consumer group lags more than ${options.offsetLagAlarmThreshold} records for 15 minutes`,
-        threshold: options.offsetLagAlarmThreshold,
-        evaluationPeriods: 3,
-        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
-        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-      }),
-    ];
-    if (this.onFailureQueue !== undefined) {
-      alarms.push(
-        this.queueDepthAlarm(
-          "OnFailureQueueDepthAlarm",
-          this.onFailureQueue,
-          "The event source mapping gave up on records and sent their metadata to the on-failure queue",
-        ),
-      );
-    }
-    if (this.alarmTopic !== undefined) {
-      const action = new cloudwatchActions.SnsAction(this.alarmTopic);
-      for (const alarm of alarms) alarm.addAlarmAction(action);
-    }
-    return alarms;
-  }
-
-  private queueDepthAlarm(id: string, queue: sqs.Queue, description: string): cloudwatch.Alarm {
-    return queue
-      .metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(5), statistic: "Maximum" })
-      .createAlarm(this, id, {
-        alarmDescription: description,
-        threshold: 1,
-        evaluationPeriods: 1,
-        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-      });
   }
 
   /** What the mappings' on-failure destination is: queue URL, bucket name or `kafka://<topic>`. */

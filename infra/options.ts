@@ -1,28 +1,21 @@
-import { ENV, type EnvRole, RECORD_FORMATS } from "../lambda/env-names";
+import { Token } from "aws-cdk-lib";
+import { ENV } from "../lambda/env-names";
 import {
   assertEventBusArn,
   assertKmsKeyArn,
-  assertRoleArn,
   assertSecretArn,
   assertTopicArn,
   type MskClusterArn,
   parseMskClusterArn,
 } from "./arns";
-
-/**
- * Variables the construct derives from its own resources (the bus it grants, the queue it creates, the
- * mapping's response types), so they are not options: setting them by hand could only make them disagree.
- */
-const DERIVED_ROLES = ["eventBusArn", "dlqUrl", "partialBatchResponse"] as const satisfies readonly EnvRole[];
-
-/** Every other handler variable is a construct option named by its role in `ENV` (`detailTypes`, ...). */
-export type HandlerSettingRole = Exclude<EnvRole, (typeof DERIVED_ROLES)[number]>;
-
-export const HANDLER_SETTING_ROLES: readonly HandlerSettingRole[] = (Object.keys(ENV) as EnvRole[]).filter(
-  (role): role is HandlerSettingRole => !(DERIVED_ROLES as readonly string[]).includes(role),
-);
-
-export type HandlerSettings = { readonly [R in HandlerSettingRole]?: string | number | boolean };
+import { HANDLER_SETTINGS, type HandlerSettingsProps } from "./handler-settings";
+import {
+  type MappingSchemaRegistry,
+  type ResolvedMappingSchemaRegistry,
+  type ResolvedRegistries,
+  resolveFunctionRegistries,
+  resolveMappingSchemaRegistry,
+} from "./registry-options";
 
 /**
  * How Lambda authenticates to the brokers.
@@ -36,68 +29,296 @@ export type KafkaAuth = (typeof KAFKA_AUTHS)[number];
 export const STARTING_POSITIONS = ["LATEST", "TRIM_HORIZON", "AT_TIMESTAMP"] as const;
 export type StartingPositionName = (typeof STARTING_POSITIONS)[number];
 
-/** Options of {@link KafkaToEventBridge}; `infra/app.ts` reads each from the CDK context under the same name. */
-export interface KafkaToEventBridgeProps extends HandlerSettings {
-  /** MSK cluster to read from. Exactly one of `mskClusterArn` and `bootstrapServers`. */
+/** How the deployment treats the dead-letter queue when the stack is deleted. */
+export const REMOVAL_POLICIES = ["retain", "destroy"] as const;
+export type RemovalPolicyName = (typeof REMOVAL_POLICIES)[number];
+
+/**
+ * Options of {@link KafkaToEventBridge}. `infra/app.ts` reads each from the CDK context under the same
+ * name; an unknown name fails the synth with a "did you mean" hint, whether it comes from the context or
+ * from props built at run time (JSON).
+ */
+export interface KafkaToEventBridgeProps extends HandlerSettingsProps {
+  /**
+   * MSK cluster to read from. Exactly one of `mskClusterArn` and `bootstrapServers`.
+   *
+   * @default - none
+   */
   readonly mskClusterArn?: string;
-  /** Self-managed Kafka brokers, `host:port` each. */
+  /**
+   * Self-managed Kafka brokers, `host:port` each.
+   *
+   * @default - none
+   */
   readonly bootstrapServers?: readonly string[];
-  /** One event source mapping per topic: Lambda allows one topic per Kafka mapping. */
+  /** Topics to read: one event source mapping each (Lambda allows one topic per Kafka mapping). */
   readonly topics: readonly string[];
+  /**
+   * How Lambda authenticates to the brokers.
+   *
+   * @default - MSK: `iam`, or `scram-512` with `authSecretArn`; self-managed: `scram-512` with
+   * `authSecretArn`, else `none`
+   */
   readonly auth?: KafkaAuth;
-  /** Secrets Manager secret with the SASL credentials or the mTLS client certificate (full ARN). */
+  /**
+   * Secrets Manager secret with the SASL credentials or the mTLS client certificate (full ARN).
+   *
+   * @default - none
+   */
   readonly authSecretArn?: string;
   /**
    * Customer managed KMS key of the auth (and root CA) secrets; MSK requires one for SCRAM secrets, and
    * the mapping then needs kms:Decrypt on it.
+   *
+   * @default - the secrets use the AWS managed key
    */
   readonly authSecretKmsKeyArn?: string;
-  /** Self-managed only: secret with the root CA of the brokers' TLS certificates. */
+  /**
+   * Self-managed only: secret with the root CA of the brokers' TLS certificates.
+   *
+   * @default - the brokers' certificates are signed by a public CA
+   */
   readonly rootCaSecretArn?: string;
-  /** Self-managed only: subnets from which Lambda reaches the brokers (with `securityGroupId`). */
+  /**
+   * Self-managed only: subnets from which Lambda reaches the brokers (with `securityGroupId`).
+   *
+   * @default - the brokers are reached over the internet
+   */
   readonly subnetIds?: readonly string[];
+  /**
+   * Self-managed only: security group of the pollers' network interfaces (with `subnetIds`).
+   *
+   * @default - none
+   */
   readonly securityGroupId?: string;
 
-  /** `CONNECTOR_ID`: events get `Source: kafka-connect.<connectorId>` unless `eventSource` is set. */
-  readonly connectorId: string;
-  /** Bus to publish to, in any region or account. A new bus is created when absent. */
+  /**
+   * Bus to publish to, in any region or account. The role gets `events:PutEvents` on it only.
+   *
+   * @default - a new bus
+   */
   readonly eventBusArn?: string;
 
-  /** Provisioned mode; partial batch response, retry limits, record age, bisect and Kafka destinations need it. */
+  /**
+   * Provisioned mode; partial batch response, retry limits, record age, bisect, Kafka destinations and the
+   * mapping's schema registry need it.
+   *
+   * @default true
+   */
   readonly provisionedPollers?: boolean;
+  /**
+   * Fewest pollers per mapping in provisioned mode, 1 to 200.
+   *
+   * @default 1
+   */
   readonly minimumPollers?: number;
+  /**
+   * Most pollers per mapping in provisioned mode, 1 to 2,000.
+   *
+   * @default 200
+   */
   readonly maximumPollers?: number;
+  /**
+   * Provisioned mode: share pollers (and their cost) with other mappings of the VPC.
+   *
+   * @default - the mapping has pollers of its own
+   */
   readonly pollerGroupName?: string;
-  /** `ReportBatchItemFailures` on the mappings and `PARTIAL_BATCH_RESPONSE=true` on the function, together. */
+  /**
+   * `ReportBatchItemFailures` on the mappings and `PARTIAL_BATCH_RESPONSE=true` on the function, together.
+   *
+   * @default - true in provisioned mode
+   */
   readonly partialBatchResponse?: boolean;
-  /** -1 (infinite) or 0 to 10,000. */
+  /**
+   * Retries before a batch goes to the on-failure destination: -1 (until the record expires) or 0 to 10,000.
+   *
+   * @default - 10 in provisioned mode
+   */
   readonly retryAttempts?: number;
-  /** -1 (infinite) or 60 to 604,800. */
+  /**
+   * Records older than this go to the on-failure destination: -1 (infinite) or 60 to 604,800 seconds.
+   *
+   * @default - unlimited
+   */
   readonly maxRecordAgeSeconds?: number;
+  /**
+   * Split a failing batch in two and retry the halves.
+   *
+   * @default false
+   */
   readonly bisectBatchOnError?: boolean;
+  /**
+   * Records per invocation, 1 to 10,000 (the invocation payload is capped at 6 MB).
+   *
+   * @default 100
+   */
   readonly batchSize?: number;
+  /**
+   * Wait up to this long to fill a batch, 0 to 300 seconds.
+   *
+   * @default - Lambda's (0.5 s)
+   */
   readonly maxBatchingWindowSeconds?: number;
+  /**
+   * Where a consumer group without committed offsets starts.
+   *
+   * @default "LATEST"
+   */
   readonly startingPosition?: StartingPositionName;
-  /** Unix time in seconds, with `startingPosition: AT_TIMESTAMP`. */
+  /**
+   * Unix time in seconds, with `startingPosition: AT_TIMESTAMP`.
+   *
+   * @default - none
+   */
   readonly startingPositionTimestamp?: number;
-  /** Consumer group; with several topics it must contain `${topic}`, since each mapping needs its own group. */
+  /**
+   * Consumer group; with several topics it must contain `${topic}`, since each mapping needs its own group.
+   *
+   * @default - the mapping's UUID
+   */
   readonly consumerGroupId?: string;
-  /** ESM filter patterns, for example `[{ value: { type: ["order"] } }]`. Filtered-out records are skipped. */
+  /**
+   * ESM filter patterns, for example `[{ value: { type: ["order"] } }]`. Filtered-out records are skipped.
+   *
+   * @default - every record is delivered
+   */
   readonly filters?: readonly Record<string, unknown>[];
+  /**
+   * Create the mappings enabled.
+   *
+   * @default true
+   */
   readonly enabled?: boolean;
-  /** Where the mapping sends what exhausts its retries: `sqs` (a queue of its own), `s3` or `kafka:<topic>`. */
+  /**
+   * Where the mapping sends what exhausts its retries: `sqs` (a queue of its own), `s3` or `kafka:<topic>`.
+   *
+   * @default "sqs"
+   */
   readonly onFailure?: string;
+  /**
+   * The mapping's own schema registry: Lambda validates (and with `JSON`, decodes) keys and/or values
+   * before invoking the function. Needs provisioned pollers.
+   *
+   * @default - the mapping passes the bytes as they are
+   */
+  readonly mappingSchemaRegistry?: MappingSchemaRegistry;
 
+  /**
+   * AWS Glue registries (ARNs) the function decodes `avro`/`protobuf`/`json-schema` records from: the role
+   * gets `glue:GetSchemaVersion` on these registries and their schemas only.
+   *
+   * @default - no Glue registry
+   */
+  readonly glueRegistryArns?: readonly string[];
+  /**
+   * Customer managed KMS key of `schemaRegistryAuthSecretArn`: the role gets `kms:Decrypt` on it.
+   *
+   * @default - the secret uses the AWS managed key
+   */
+  readonly schemaRegistryAuthSecretKmsKeyArn?: string;
+
+  /**
+   * `OFFLOAD_S3_BUCKET`: an existing bucket (name) for claim-check payloads; the role gets `s3:PutObject`
+   * on `<bucket>/<offloadS3Prefix>*` only. Exclusive with `createOffloadBucket`.
+   *
+   * @default - no claim-check offload, unless `createOffloadBucket`
+   */
+  readonly offloadS3Bucket?: string;
+  /**
+   * Create the claim-check bucket (`OFFLOAD_S3_BUCKET`): S3-managed encryption, public access blocked, TLS
+   * enforced, objects expired after `offloadExpirationDays`.
+   *
+   * @default false
+   */
+  readonly createOffloadBucket?: boolean;
+  /**
+   * Days after which the created claim-check bucket expires objects (consumers must fetch them before).
+   *
+   * @default 30
+   */
+  readonly offloadExpirationDays?: number;
+
+  /**
+   * Function memory, 128 to 10,240 MB.
+   *
+   * @default 1024
+   */
   readonly memorySize?: number;
+  /**
+   * Function timeout, 1 to 900 seconds.
+   *
+   * @default 120
+   */
   readonly timeoutSeconds?: number;
+  /**
+   * Caps concurrent invocations (and so PutEvents load).
+   *
+   * @default - no reservation
+   */
   readonly reservedConcurrency?: number;
+  /**
+   * Log group retention in days.
+   *
+   * @default 30
+   */
   readonly logRetentionDays?: number;
+  /**
+   * What happens to the dead-letter queue, and the poison records in it, when the stack is deleted.
+   *
+   * @default "retain"
+   */
+  readonly deadLetterQueueRemovalPolicy?: RemovalPolicyName;
 
-  /** Existing SNS topic for alarm notifications. */
+  /**
+   * Existing SNS topic for alarm notifications.
+   *
+   * @default - no notification, unless `alarmEmail`
+   */
   readonly alarmTopicArn?: string;
-  /** Creates an SNS topic with this e-mail subscription for alarm notifications. */
+  /**
+   * Creates an SNS topic with this e-mail subscription for alarm notifications.
+   *
+   * @default - no notification, unless `alarmTopicArn`
+   */
   readonly alarmEmail?: string;
+  /**
+   * Records of `OffsetLag` (maximum over 5 minutes, three periods in a row) that raise the lag alarm.
+   *
+   * @default 10000
+   */
   readonly offsetLagAlarmThreshold?: number;
+  /**
+   * Records reported failed (`RecordsReportedFailed`, sum over 5 minutes) that raise its alarm.
+   *
+   * @default 1
+   */
+  readonly reportedFailedAlarmThreshold?: number;
+  /**
+   * Records dead-lettered (`RecordsDeadLettered`, sum over 5 minutes) that raise its alarm.
+   *
+   * @default 1
+   */
+  readonly deadLetteredAlarmThreshold?: number;
+  /**
+   * Throttled entries (`ThrottledEntries`, sum over 5 minutes, three periods in a row) that raise its alarm.
+   *
+   * @default 100
+   */
+  readonly throttledEntriesAlarmThreshold?: number;
+  /**
+   * Seconds from Kafka timestamp to delivery (`MaxDeliveryLag`, maximum over 5 minutes, three periods in a
+   * row) that raise its alarm.
+   *
+   * @default 600
+   */
+  readonly deliveryLagAlarmSeconds?: number;
+  /**
+   * Create a CloudWatch dashboard for the deployment.
+   *
+   * @default true
+   */
+  readonly dashboard?: boolean;
 }
 
 /** Defaults; `cdk.json` repeats them as documented context values (a test keeps the two equal). */
@@ -113,7 +334,79 @@ export const DEFAULTS = {
   timeoutSeconds: 120,
   logRetentionDays: 30,
   offsetLagAlarmThreshold: 10_000,
+  reportedFailedAlarmThreshold: 1,
+  deadLetteredAlarmThreshold: 1,
+  throttledEntriesAlarmThreshold: 100,
+  deliveryLagAlarmSeconds: 600,
+  dashboard: true,
+  deadLetterQueueRemovalPolicy: "retain",
+  offloadExpirationDays: 30,
 } as const;
+
+/** How an option is read from the CDK context (`-c name=value` gives strings; `cdk.json` may give JSON). */
+export type OptionKind = "string" | "list" | "integer" | "boolean" | "json" | "perTopic";
+
+type DeploymentOption = Exclude<keyof KafkaToEventBridgeProps, keyof HandlerSettingsProps>;
+
+const DEPLOYMENT_OPTIONS: { readonly [K in DeploymentOption]-?: OptionKind } = {
+  mskClusterArn: "string",
+  bootstrapServers: "list",
+  topics: "list",
+  auth: "string",
+  authSecretArn: "string",
+  authSecretKmsKeyArn: "string",
+  rootCaSecretArn: "string",
+  subnetIds: "list",
+  securityGroupId: "string",
+  eventBusArn: "string",
+  provisionedPollers: "boolean",
+  minimumPollers: "integer",
+  maximumPollers: "integer",
+  pollerGroupName: "string",
+  partialBatchResponse: "boolean",
+  retryAttempts: "integer",
+  maxRecordAgeSeconds: "integer",
+  bisectBatchOnError: "boolean",
+  batchSize: "integer",
+  maxBatchingWindowSeconds: "integer",
+  startingPosition: "string",
+  startingPositionTimestamp: "integer",
+  consumerGroupId: "string",
+  filters: "json",
+  enabled: "boolean",
+  onFailure: "string",
+  mappingSchemaRegistry: "json",
+  glueRegistryArns: "list",
+  schemaRegistryAuthSecretKmsKeyArn: "string",
+  offloadS3Bucket: "string",
+  createOffloadBucket: "boolean",
+  offloadExpirationDays: "integer",
+  memorySize: "integer",
+  timeoutSeconds: "integer",
+  reservedConcurrency: "integer",
+  logRetentionDays: "integer",
+  deadLetterQueueRemovalPolicy: "string",
+  alarmTopicArn: "string",
+  alarmEmail: "string",
+  offsetLagAlarmThreshold: "integer",
+  reportedFailedAlarmThreshold: "integer",
+  deadLetteredAlarmThreshold: "integer",
+  throttledEntriesAlarmThreshold: "integer",
+  deliveryLagAlarmSeconds: "integer",
+  dashboard: "boolean",
+};
+
+/**
+ * Every option of the construct with its kind: the deployment's own, then the handler settings. The
+ * mapped types make the compiler fail when a prop is added without an entry here, so this list, the
+ * context reader and the unknown-option check cannot drift from the props.
+ */
+export const OPTION_KINDS: Readonly<Record<keyof KafkaToEventBridgeProps, OptionKind>> = {
+  ...DEPLOYMENT_OPTIONS,
+  ...HANDLER_SETTINGS,
+};
+
+export const OPTION_NAMES = Object.keys(OPTION_KINDS) as (keyof KafkaToEventBridgeProps)[];
 
 export type ResolvedSource =
   | {
@@ -158,7 +451,22 @@ export interface ResolvedOptions {
   readonly timeoutSeconds: number;
   readonly reservedConcurrency: number | undefined;
   readonly logRetentionDays: number;
-  readonly offsetLagAlarmThreshold: number;
+  readonly deadLetterQueueRemovalPolicy: RemovalPolicyName;
+  readonly mappingSchemaRegistry: ResolvedMappingSchemaRegistry | undefined;
+  readonly registries: ResolvedRegistries;
+  /** The claim-check bucket: one the construct creates, or an existing one by name. */
+  readonly offload:
+    | { readonly kind: "create"; readonly prefix: string; readonly expirationDays: number }
+    | { readonly kind: "existing"; readonly bucketName: string; readonly prefix: string }
+    | undefined;
+  readonly alarms: {
+    readonly offsetLag: number;
+    readonly reportedFailed: number;
+    readonly deadLettered: number;
+    readonly throttledEntries: number;
+    readonly deliveryLagSeconds: number;
+  };
+  readonly dashboard: boolean;
 }
 
 // Kafka allows [a-zA-Z0-9._-]{1,249}; Lambda's Topics pattern ^[^.]([a-zA-Z0-9\-_.]+) also wants at least two
@@ -178,6 +486,10 @@ function integerIn(option: string, value: number, min: number, max: number, also
     throw new Error(`${option} must be an integer from ${min} to ${max}${extra}, got ${value}`);
   }
   return value;
+}
+
+function nonNegative(option: string, value: number): number {
+  return integerIn(option, value, 0, Number.MAX_SAFE_INTEGER);
 }
 
 function resolveAuth(props: KafkaToEventBridgeProps, kind: "msk" | "self-managed"): KafkaAuth {
@@ -308,24 +620,49 @@ function resolveOnFailure(props: KafkaToEventBridgeProps, topics: readonly strin
   throw new Error(`onFailure must be sqs, s3 or kafka:<topic>, got "${value}"`);
 }
 
-function assertHandlerSettings(props: KafkaToEventBridgeProps): void {
-  if (!props.connectorId?.trim()) throw new Error("connectorId must be a non-empty string");
-  for (const role of ["keyFormat", "valueFormat"] as const) {
-    const value = props[role];
-    if (value === undefined) continue;
-    for (const entry of String(value).split(",")) {
-      const format = entry.slice(entry.lastIndexOf(":") + 1).trim();
-      if (!(RECORD_FORMATS as readonly string[]).includes(format)) {
+// https://docs.aws.amazon.com/AmazonS3/latest/userguide/bucketnamingrules.html
+const BUCKET_NAME = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
+
+function resolveOffload(props: KafkaToEventBridgeProps): ResolvedOptions["offload"] {
+  const { offloadS3Bucket: bucketName, createOffloadBucket, offloadExpirationDays } = props;
+  if (bucketName !== undefined && createOffloadBucket === true) {
+    throw new Error("Give either offloadS3Bucket (an existing bucket) or createOffloadBucket, not both");
+  }
+  if (offloadExpirationDays !== undefined && createOffloadBucket !== true) {
+    throw new Error(
+      "offloadExpirationDays applies to the bucket createOffloadBucket creates; manage an existing bucket's lifecycle yourself",
+    );
+  }
+  const enabled = bucketName !== undefined || createOffloadBucket === true;
+  if (!enabled) {
+    for (const role of ["offloadS3Prefix", "offloadJsonPath", "offloadThresholdBytes"] as const) {
+      if (props[role] !== undefined) {
         throw new Error(
-          `${role} (${ENV[role]}) formats must be one of ${RECORD_FORMATS.join(", ")}, got "${entry}"`,
+          `${role} (${ENV[role]}) is set but offloading is off: give offloadS3Bucket or createOffloadBucket`,
         );
       }
     }
+    return undefined;
   }
-  if (props.iamRoleArn !== undefined) assertRoleArn("iamRoleArn", String(props.iamRoleArn));
-  if (props.schemaRegistryAuthSecretArn !== undefined) {
-    assertSecretArn("schemaRegistryAuthSecretArn", String(props.schemaRegistryAuthSecretArn));
+  const prefix = props.offloadS3Prefix ?? "";
+  if (bucketName !== undefined) {
+    if (!Token.isUnresolved(bucketName) && !BUCKET_NAME.test(bucketName)) {
+      throw new Error(
+        `offloadS3Bucket (OFFLOAD_S3_BUCKET) must be an S3 bucket name (3 to 63 of a-z 0-9 . -), got "${bucketName}"`,
+      );
+    }
+    return { kind: "existing", bucketName, prefix };
   }
+  return {
+    kind: "create",
+    prefix,
+    expirationDays: integerIn(
+      "offloadExpirationDays",
+      offloadExpirationDays ?? DEFAULTS.offloadExpirationDays,
+      1,
+      36_500,
+    ),
+  };
 }
 
 /**
@@ -335,7 +672,6 @@ function assertHandlerSettings(props: KafkaToEventBridgeProps): void {
 export function resolveOptions(props: KafkaToEventBridgeProps): ResolvedOptions {
   const source = resolveSource(props);
   const topics = resolveTopics(props);
-  assertHandlerSettings(props);
   if (props.eventBusArn !== undefined) assertEventBusArn(props.eventBusArn);
   if (props.authSecretKmsKeyArn !== undefined) {
     if (props.authSecretArn === undefined && props.rootCaSecretArn === undefined) {
@@ -355,6 +691,13 @@ export function resolveOptions(props: KafkaToEventBridgeProps): ResolvedOptions 
   );
 
   const provisionedPollers = props.provisionedPollers ?? DEFAULTS.provisionedPollers;
+  const deadLetterQueueRemovalPolicy =
+    props.deadLetterQueueRemovalPolicy ?? DEFAULTS.deadLetterQueueRemovalPolicy;
+  if (!(REMOVAL_POLICIES as readonly string[]).includes(deadLetterQueueRemovalPolicy)) {
+    throw new Error(
+      `deadLetterQueueRemovalPolicy must be one of ${REMOVAL_POLICIES.join(", ")}, got "${deadLetterQueueRemovalPolicy}"`,
+    );
+  }
   if (!provisionedPollers) {
     // https://docs.aws.amazon.com/lambda/latest/dg/kafka-retry-configurations.html: these error handling
     // controls, and Kafka-topic destinations, are only available in provisioned mode.
@@ -367,6 +710,8 @@ export function resolveOptions(props: KafkaToEventBridgeProps): ResolvedOptions 
       ["minimumPollers", props.minimumPollers !== undefined],
       ["maximumPollers", props.maximumPollers !== undefined],
       ["pollerGroupName", props.pollerGroupName !== undefined],
+      // https://docs.aws.amazon.com/lambda/latest/dg/services-consume-kafka-events.html
+      ["mappingSchemaRegistry", props.mappingSchemaRegistry !== undefined],
     ];
     const set = provisionedOnly.filter(([, isSet]) => isSet).map(([name]) => name);
     if (set.length > 0) {
@@ -438,6 +783,7 @@ export function resolveOptions(props: KafkaToEventBridgeProps): ResolvedOptions 
     }
   }
 
+  const mappingSchemaRegistry = resolveMappingSchemaRegistry(props);
   return {
     source,
     topics,
@@ -461,16 +807,32 @@ export function resolveOptions(props: KafkaToEventBridgeProps): ResolvedOptions 
         ? undefined
         : integerIn("reservedConcurrency", props.reservedConcurrency, 0, 100_000),
     logRetentionDays: props.logRetentionDays ?? DEFAULTS.logRetentionDays,
-    offsetLagAlarmThreshold: props.offsetLagAlarmThreshold ?? DEFAULTS.offsetLagAlarmThreshold,
+    deadLetterQueueRemovalPolicy,
+    mappingSchemaRegistry,
+    registries: resolveFunctionRegistries(props, mappingSchemaRegistry),
+    offload: resolveOffload(props),
+    alarms: {
+      offsetLag: nonNegative(
+        "offsetLagAlarmThreshold",
+        props.offsetLagAlarmThreshold ?? DEFAULTS.offsetLagAlarmThreshold,
+      ),
+      reportedFailed: nonNegative(
+        "reportedFailedAlarmThreshold",
+        props.reportedFailedAlarmThreshold ?? DEFAULTS.reportedFailedAlarmThreshold,
+      ),
+      deadLettered: nonNegative(
+        "deadLetteredAlarmThreshold",
+        props.deadLetteredAlarmThreshold ?? DEFAULTS.deadLetteredAlarmThreshold,
+      ),
+      throttledEntries: nonNegative(
+        "throttledEntriesAlarmThreshold",
+        props.throttledEntriesAlarmThreshold ?? DEFAULTS.throttledEntriesAlarmThreshold,
+      ),
+      deliveryLagSeconds: nonNegative(
+        "deliveryLagAlarmSeconds",
+        props.deliveryLagAlarmSeconds ?? DEFAULTS.deliveryLagAlarmSeconds,
+      ),
+    },
+    dashboard: props.dashboard ?? DEFAULTS.dashboard,
   };
-}
-
-/** The function's environment: every handler setting that is set, under its `ENV` name. */
-export function handlerEnvironment(props: HandlerSettings): Record<string, string> {
-  const environment: Record<string, string> = {};
-  for (const role of HANDLER_SETTING_ROLES) {
-    const value = props[role];
-    if (value !== undefined) environment[ENV[role]] = String(value);
-  }
-  return environment;
 }

@@ -28,5 +28,11 @@ export class KafkaToEventBridgeStack extends Stack {
     new CfnOutput(this, "OnFailureDestination", { value: this.sink.onFailureDestination });
     new CfnOutput(this, "EventBusArn", { value: this.sink.eventBus.eventBusArn });
     new CfnOutput(this, "LogGroupName", { value: this.sink.logGroup.logGroupName });
+    if (this.sink.dashboard !== undefined) {
+      new CfnOutput(this, "DashboardName", { value: this.sink.dashboard.dashboardName });
+    }
+    if (this.sink.offloadBucket !== undefined) {
+      new CfnOutput(this, "OffloadBucketName", { value: this.sink.offloadBucket.bucketName });
+    }
   }
 }

@@ -55,9 +55,21 @@ export class InvalidEventError extends KafkaEventBridgeError {
 export const POISON_CODES = {
   invalidJson: "InvalidJson",
   invalidUtf8: "InvalidUtf8",
-  invalidJsonPath: "InvalidJsonPathValue",
   entryTooLarge: "EntryTooLarge",
-  rejectedByEventBridge: "RejectedByEventBridge",
+  // A record field other than its coordinates is not as the ESM sends it (SPEC §5): kafka-event.ts.
+  invalidTimestamp: "InvalidTimestamp",
+  invalidTimestampType: "InvalidTimestampType",
+  invalidKeyType: "InvalidKeyType",
+  invalidValueType: "InvalidValueType",
+  invalidHeaders: "InvalidHeaders",
+  // The record's own content breaks a PutEventsRequestEntry limit: map-entry.ts.
+  detailTypeTooLong: "DetailTypeTooLong",
+  // Payload decoding (issues 11 and 15): text the ESM could not have sent, and JSON that PutEvents
+  // refuses (https://docs.aws.amazon.com/eventbridge/latest/APIReference/API_PutEvents.html):
+  // decode-payload.ts, header-render.ts.
+  invalidBase64: "InvalidBase64",
+  integerOutOfRange: "IntegerOutOfRange",
+  nestingTooDeep: "NestingTooDeep",
 } as const;
 export type PoisonCode = (typeof POISON_CODES)[keyof typeof POISON_CODES];
 
@@ -76,6 +88,22 @@ export class PoisonRecordError extends KafkaEventBridgeError {
   }
 }
 
+/**
+ * A record whose coordinates are usable but another field (timestamp, timestampType, key, value,
+ * headers) is not as the ESM sends it. `fields` holds those fields exactly as they came, so the
+ * dead-letter message loses nothing.
+ */
+export class MalformedRecordError extends PoisonRecordError {
+  constructor(
+    code: PoisonCode,
+    record: RecordCoordinates,
+    message: string,
+    readonly fields: Readonly<Record<string, unknown>>,
+  ) {
+    super(code, record, message);
+  }
+}
+
 /** Thrown when records failed and the mapping does not read a partial batch response: the whole batch is retried. */
 export class BatchFailedError extends KafkaEventBridgeError {
   readonly code = "BatchFailed";
@@ -90,12 +118,13 @@ export class BatchFailedError extends KafkaEventBridgeError {
   }
 }
 
-export const REQUEST_FAILURE_KINDS = ["retryable", "tooLarge", "systemic"] as const;
+export const REQUEST_FAILURE_KINDS = ["retryable", "tooLarge", "invalid", "systemic"] as const;
 export type RequestFailureKind = (typeof REQUEST_FAILURE_KINDS)[number];
 
 /**
  * A whole PutEvents or SendMessageBatch request failed after the SDK's own retries. `kind` says what
- * to do: retry it later, split it (too large), or stop sending (access denied, bus not found).
+ * to do: retry it later, split it (too large), split it to find the entry it is about (invalid, a
+ * non-size ValidationException), or stop sending (access denied, bus not found).
  */
 export class RequestFailedError extends KafkaEventBridgeError {
   constructor(

@@ -6,23 +6,35 @@ import { enableSigV4a, eventBridgeClient, eventBridgePublisher } from "./adapter
 import { sqsClient, sqsDeadLetters } from "./adapters/sqs-dead-letters";
 import { loadConfig } from "./config";
 import type { KafkaBatchResponse } from "./core/batch-response";
-import { parseKafkaEvent } from "./core/kafka-event";
+import { type KafkaEvent, parseKafkaEvent } from "./core/kafka-event";
 import { deadlineFrom } from "./delivery/deadline";
-import { BatchFailedError } from "./errors";
-import { processBatch } from "./process-batch";
-import { logger, metrics, reportBatch } from "./telemetry";
+import { BatchFailedError, InvalidEventError } from "./errors";
+import { claimCheckPorts } from "./offload/claim-check-ports";
+import { type BatchPorts, processBatch } from "./process-batch";
+import { registryDecoderFor, usesSchemaRegistry } from "./schema-registry/registry-decoder-for";
+import { logger, metrics, reportBatch, reportRejectedEvent } from "./telemetry";
 
 // Cold start: an invalid configuration fails here, naming the variable.
 const config = loadConfig();
 const signerReady = config.globalEndpointId === undefined ? Promise.resolve() : enableSigV4a();
-const ports = {
+// The registry clients, codecs and S3 client load on first use: a JSON-only function never loads them.
+const claimChecks = claimCheckPorts(config);
+const sqs = config.dlqUrl === undefined ? undefined : sqsDeadLetters(sqsClient(config.dlqUrl), config.dlqUrl);
+const ports: BatchPorts = {
   publisher: eventBridgePublisher(eventBridgeClient(config), config),
-  deadLetters:
-    config.dlqUrl === undefined ? undefined : sqsDeadLetters(sqsClient(config.dlqUrl), config.dlqUrl),
+  deadLetters: sqs !== undefined && claimChecks !== undefined ? claimChecks.deadLetters(sqs) : sqs,
+  ...(claimChecks === undefined ? {} : { offload: claimChecks.offload }),
+  ...(usesSchemaRegistry(config) ? { registry: registryDecoderFor(config) } : {}),
 };
 
 async function forwardBatch(event: unknown, context: Context): Promise<KafkaBatchResponse> {
-  const batch = parseKafkaEvent(event);
+  let batch: KafkaEvent;
+  try {
+    batch = parseKafkaEvent(event);
+  } catch (error) {
+    if (error instanceof InvalidEventError) reportRejectedEvent();
+    throw error;
+  }
   await signerReady;
   const deadline = deadlineFrom(() => context.getRemainingTimeInMillis(), config.deadlineMarginMs);
   const result = await processBatch(batch, config, ports, deadline);

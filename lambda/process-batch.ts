@@ -1,19 +1,28 @@
 import type { DeadLetterSender } from "./adapters/sqs-dead-letters";
 import type { Config } from "./config";
 import { batchResponse, type KafkaBatchResponse } from "./core/batch-response";
-import { deadLetterMessage } from "./core/dead-letter-message";
 import { type KafkaEvent, type KafkaRecord, recordsOf } from "./core/kafka-event";
-import { type EventEntry, mapRecord } from "./core/map-entry";
-import { DEADLINE_ERROR_CODE, type Deadline } from "./delivery/deadline";
+import type { EventEntry } from "./core/map-entry";
+import type { Deadline } from "./delivery/deadline";
 import { deliverEntries } from "./delivery/deliver-entries";
-import { failed, type RecordOutcome } from "./delivery/outcome";
+import type { RecordOutcome } from "./delivery/outcome";
 import type { Publisher } from "./delivery/publisher";
-import { POISON_CODES, PoisonRecordError } from "./errors";
+import type { OffloadStage } from "./offload/claim-check-port";
+import { deadLetterPoison } from "./pipeline/dead-letter";
+import { mapRecords } from "./pipeline/map-records";
+import { partRenderer } from "./pipeline/part-renderer";
+import { resolveSchemas } from "./pipeline/resolve-schemas";
+import { rejectOversize } from "./pipeline/size-guard";
+import type { RegistryDecoder } from "./schema-registry/registry-decoder";
 
 export interface BatchPorts {
   readonly publisher: Publisher;
   /** Undefined when no `DLQ_URL` is set: poison records are then reported failed. */
   readonly deadLetters: DeadLetterSender | undefined;
+  /** Undefined when no key or value format is a schema-registry one. */
+  readonly registry?: RegistryDecoder;
+  /** Undefined when `OFFLOAD_S3_BUCKET` is not set. */
+  readonly offload?: OffloadStage;
   readonly now?: () => Date;
   readonly sleep?: (ms: number) => Promise<void>;
   readonly random?: () => number;
@@ -31,9 +40,9 @@ export interface BatchResult {
 }
 
 /**
- * One invocation's work (SPEC §2–§5): map every record to an entry, deliver the entries, dead-letter
- * the poison, and build the partial batch response from what failed. Never rejects for a record's sake:
- * each record ends delivered, dead-lettered or failed.
+ * One invocation's work, as its stages (SPEC §2–§9): resolve schemas → decode and map → offload →
+ * deliver → dead-letter → respond. Each stage settles some records; every record ends with exactly
+ * one outcome (delivered, dead-lettered or failed), and this never rejects for a record's sake.
  */
 export async function processBatch(
   event: KafkaEvent,
@@ -42,20 +51,22 @@ export async function processBatch(
   deadline: Deadline,
 ): Promise<BatchResult> {
   const records = recordsOf(event);
-  const outcomes = new Map<KafkaRecord, RecordOutcome>();
-  const entries: EventEntry[] = [];
-  for (const record of records) {
-    const mapped = mapRecord(config, record);
-    if (mapped instanceof PoisonRecordError) outcomes.set(record, { kind: "poison", error: mapped });
-    else if (mapped.size > config.maxRequestBytes) {
-      const error = new PoisonRecordError(
-        POISON_CODES.entryTooLarge,
-        record,
-        `entry of ${mapped.size} bytes exceeds MAX_REQUEST_BYTES=${config.maxRequestBytes}`,
-      );
-      outcomes.set(record, { kind: "poison", error });
-    } else entries.push(mapped);
+
+  await resolveSchemas(records, config, ports.registry, deadline);
+  const { entries: mapped, outcomes } = mapRecords(
+    records,
+    config,
+    partRenderer(config, ports.registry),
+    deadline,
+  );
+
+  let entries: readonly EventEntry[] = mapped;
+  if (ports.offload !== undefined) {
+    const offloaded = await ports.offload(mapped, deadline);
+    for (const [entry, outcome] of offloaded.outcomes) outcomes.set(entry.record, outcome);
+    entries = offloaded.entries;
   }
+  entries = rejectOversize(entries, config.maxRequestBytes, outcomes);
 
   const delivery = await deliverEntries(entries, ports.publisher, { ...config, ...ports, deadline });
   const delivered: EventEntry[] = [];
@@ -64,7 +75,12 @@ export async function processBatch(
     if (outcome.kind === "delivered") delivered.push(entry);
   }
 
-  await deadLetterPoison(outcomes, config, ports, deadline, event.eventSourceArn);
+  await deadLetterPoison(outcomes, ports.deadLetters, deadline, {
+    connectorId: config.connectorId,
+    deadlineMarginMs: config.deadlineMarginMs,
+    eventSourceArn: event.eventSourceArn,
+    now: ports.now ?? (() => new Date()),
+  });
 
   const failedRecords = records.filter((record) => outcomes.get(record)?.kind === "failed");
   return {
@@ -76,52 +92,4 @@ export async function processBatch(
     throttledEntries: delivery.throttledEntries,
     retriedEntries: delivery.retriedEntries,
   };
-}
-
-/** Sends every poison record to the dead-letter queue; a record whose send fails becomes failed. */
-async function deadLetterPoison(
-  outcomes: Map<KafkaRecord, RecordOutcome>,
-  config: Config,
-  ports: BatchPorts,
-  deadline: Deadline,
-  eventSourceArn: string | undefined,
-): Promise<void> {
-  const poison: { record: KafkaRecord; error: PoisonRecordError }[] = [];
-  for (const [record, outcome] of outcomes) {
-    if (outcome.kind === "poison") poison.push({ record, error: outcome.error });
-  }
-  if (poison.length === 0) return;
-  if (ports.deadLetters === undefined) {
-    for (const { record, error } of poison) {
-      outcomes.set(
-        record,
-        failed(error.code, `poison record and no DLQ_URL to dead-letter it: ${error.message}`),
-      );
-    }
-    return;
-  }
-  const now = (ports.now ?? (() => new Date()))();
-  const messages = poison.map(({ record, error }) =>
-    deadLetterMessage(record, error, { connectorId: config.connectorId, eventSourceArn, now }),
-  );
-  // The margin kept back from delivery is what dead-lettering may use.
-  const budget = deadline.remainingMs() + config.deadlineMarginMs / 2;
-  if (budget <= 0) {
-    for (const { record } of poison)
-      outcomes.set(record, failed(DEADLINE_ERROR_CODE, "no time left to dead-letter"));
-    return;
-  }
-  const results = await ports.deadLetters.send(messages, AbortSignal.timeout(budget));
-  poison.forEach(({ record, error }, index) => {
-    const result = results[index];
-    outcomes.set(
-      record,
-      result?.sent
-        ? { kind: "deadLettered", error }
-        : failed(
-            result?.code ?? "NotSent",
-            `dead-letter send failed (${result?.message}); poison: ${error.message}`,
-          ),
-    );
-  });
 }

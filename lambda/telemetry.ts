@@ -13,6 +13,15 @@ export const logger = new Logger({ serviceName: SERVICE_NAME });
 /** CloudWatch EMF metrics, flushed by the handler's middleware after each invocation. */
 export const metrics = new Metrics({ namespace: "KafkaEventBridge", serviceName: SERVICE_NAME });
 
+/**
+ * Counts an invocation rejected because its event is not a Kafka batch (`RejectedEvents`). It also
+ * keeps the invocation's metrics from being empty: Powertools warns "No application metrics to
+ * publish" on every empty flush, even with metrics disabled.
+ */
+export function reportRejectedEvent(): void {
+  metrics.addMetric("RejectedEvents", MetricUnit.Count, 1);
+}
+
 const coordinates = ({ topic, partition, offset }: KafkaRecord) => ({ topic, partition, offset });
 
 /**

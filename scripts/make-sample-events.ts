@@ -9,7 +9,7 @@ const orders = [
   { orderItems: ["item-1", "item-2"], orderCreatedTime: "2026-11-23T10:15:30Z", total: 23.1, customerId: 42 },
   { orderItems: ["item-3"], orderCreatedTime: "2026-11-23T10:16:02Z", total: 1.1, customerId: 42 },
 ];
-const rawOrder = '{"orderItems":["item-4"],"total":1.10,"customerId":12345678901234567890}';
+const rawOrder = '{"orderItems":["item-4"],"total":1.10,"customerId":1234567890123456789}';
 
 write(
   "msk-orders.json",

@@ -50,7 +50,10 @@ export function sqsDeadLetters(client: SQSClient, queueUrl: string): DeadLetterS
                   MessageAttributes: item.message.attributes,
                 })),
               }),
-              { abortSignal: signal },
+              // A signal of its own per call, following the caller's: the SDK's HTTP handler adds an
+              // abort listener per request in flight, and more than 10 on one signal make Node print
+              // MaxListenersExceededWarning. AbortSignal.any adds no listener to its sources.
+              { abortSignal: AbortSignal.any([signal]) },
             );
             for (const ok of answer.Successful ?? []) results[Number(ok.Id)] = { sent: true };
             for (const bad of answer.Failed ?? []) {

@@ -1,6 +1,6 @@
 import type { PoisonRecordError } from "../errors";
 import { headerBytes } from "./decode-payload";
-import type { KafkaRecord } from "./kafka-event";
+import { type KafkaRecord, MALFORMED } from "./kafka-event";
 
 /**
  * SQS accepts at most 1 MiB per message and per SendMessageBatch call, attributes included.
@@ -30,11 +30,20 @@ export interface DeadLetterBody {
   readonly topic: string;
   readonly partition: number;
   readonly offset: number;
-  readonly timestamp: number;
-  readonly timestampType: string;
+  /** Null when the record's `timestamp` was malformed (it is then in `malformedFields`). */
+  readonly timestamp: number | null;
+  /** Null when the record's `timestampType` was malformed. */
+  readonly timestampType: string | null;
+  /** Null when absent, or malformed. */
   readonly key: string | null;
   readonly value: string | null;
-  readonly headers: readonly Record<string, string | null>[];
+  /** Null when the record's `headers` were malformed. */
+  readonly headers: readonly Record<string, string | null>[] | null;
+  /**
+   * Only for a record with a malformed field (`Invalid{Timestamp,TimestampType,KeyType,ValueType,Headers}`):
+   * each such field exactly as the event carried it, so nothing of the record is lost.
+   */
+  readonly malformedFields?: Readonly<Record<string, unknown>>;
   readonly errorCode: string;
   readonly errorMessage: string;
   readonly eventSourceArn: string | null;
@@ -57,22 +66,28 @@ function attributeBytes(attributes: Readonly<Record<string, DeadLetterAttribute>
   return size;
 }
 
+/**
+ * The dead-letter message of a poison record: its bytes in base64 (and, for a record with malformed
+ * fields, those fields as they came), the error code and message, and filterable attributes.
+ */
 export function deadLetterMessage(
   record: KafkaRecord,
   error: PoisonRecordError,
   context: { readonly connectorId: string; readonly eventSourceArn: string | undefined; readonly now: Date },
 ): DeadLetterMessage {
+  const malformed = record[MALFORMED]?.fields;
   const body: DeadLetterBody = {
     version: 1,
     connectorId: context.connectorId,
     topic: record.topic,
     partition: record.partition,
     offset: record.offset,
-    timestamp: record.timestamp,
-    timestampType: record.timestampType,
+    timestamp: malformed && "timestamp" in malformed ? null : record.timestamp,
+    timestampType: malformed && "timestampType" in malformed ? null : record.timestampType,
     key: record.key ?? null,
     value: record.value ?? null,
-    headers: headersAsBase64(record),
+    headers: malformed && "headers" in malformed ? null : headersAsBase64(record),
+    ...(malformed === undefined ? {} : { malformedFields: malformed }),
     errorCode: error.code,
     errorMessage: error.message,
     eventSourceArn: context.eventSourceArn ?? null,

@@ -1,9 +1,11 @@
 import type { PutEventsRequestEntry } from "@aws-sdk/client-eventbridge";
 import type { Config } from "../config";
-import { PoisonRecordError } from "../errors";
-import { renderHeaders, renderPayload } from "./decode-payload";
-import { detailTypeFor } from "./detail-type";
-import type { KafkaRecord, RecordCoordinates, TimestampType } from "./kafka-event";
+import { POISON_CODES, PoisonRecordError } from "../errors";
+import { renderPayload } from "./decode-payload";
+import { characterCount, DETAIL_TYPE_MAX_CHARS, detailTypeFor, isDetailTypeWithinLimit } from "./detail-type";
+import { renderHeaders } from "./header-render";
+import { type KafkaRecord, MALFORMED, type RecordCoordinates, type TimestampType } from "./kafka-event";
+import type { PartRenderer, RetryableFailure } from "./part-rendering";
 import { formatFor } from "./record-format";
 
 /** A record turned into its PutEvents entry, with the size EventBridge will count for it. */
@@ -23,6 +25,7 @@ export type MappingConfig = Pick<
   | "eventBusArn"
   | "keyFormat"
   | "valueFormat"
+  | "headerFormat"
 >;
 
 /** The connector's spelling of Kafka's timestamp types (Java `TimestampType.toString()`). */
@@ -69,6 +72,8 @@ interface TopicConstants {
   readonly detailPrefix: string;
   readonly detailType: string;
   readonly detailTypeBytes: number;
+  /** Whether `detailType` (the `${topic}` expansion for a long topic, say) is within PutEvents' limit. */
+  readonly detailTypeFits: boolean;
   /** Entry-size bytes of Source and Resources (SPEC §4), which do not depend on the record. */
   readonly sourceAndResourceBytes: number;
 }
@@ -91,6 +96,7 @@ function topicConstants(config: MappingConfig, topic: string): TopicConstants {
       detailPrefix: `{"topic":${JSON.stringify(topic)},"partition":`,
       detailType,
       detailTypeBytes: Buffer.byteLength(detailType, "utf8"),
+      detailTypeFits: isDetailTypeWithinLimit(detailType),
       sourceAndResourceBytes,
     };
     byTopic.set(topic, constants);
@@ -100,13 +106,32 @@ function topicConstants(config: MappingConfig, topic: string): TopicConstants {
 
 /**
  * Maps a Kafka record to the connector-compatible EventBridge entry (SPEC §3), or returns the
- * {@link PoisonRecordError} that says why it cannot be mapped.
+ * {@link PoisonRecordError} that says why it cannot be mapped, or the {@link RetryableFailure} of a part
+ * that cannot be decoded now. `render` decodes key and value; by default they are read by format.
  */
-export function mapRecord(config: MappingConfig, record: KafkaRecord): EventEntry | PoisonRecordError {
-  const key = renderPayload(record.key, formatFor(config.keyFormat, record.topic));
-  if (!key.ok) return poison(record, "key", key.code, key.expected);
-  const value = renderPayload(record.value, formatFor(config.valueFormat, record.topic));
-  if (!value.ok) return poison(record, "value", value.code, value.expected);
+export function mapRecord(config: MappingConfig, record: KafkaRecord): EventEntry | PoisonRecordError;
+export function mapRecord(
+  config: MappingConfig,
+  record: KafkaRecord,
+  render: PartRenderer,
+): EventEntry | PoisonRecordError | RetryableFailure;
+export function mapRecord(
+  config: MappingConfig,
+  record: KafkaRecord,
+  render?: PartRenderer,
+): EventEntry | PoisonRecordError | RetryableFailure {
+  const malformed = record[MALFORMED];
+  if (malformed !== undefined) return malformed;
+  const key = render
+    ? render(record, "key")
+    : renderPayload(record.key, formatFor(config.keyFormat, record.topic));
+  if (!key.ok) return "retryable" in key ? key : poison(record, "key", key.code, key.expected);
+  const value = render
+    ? render(record, "value")
+    : renderPayload(record.value, formatFor(config.valueFormat, record.topic));
+  if (!value.ok) return "retryable" in value ? value : poison(record, "value", value.code, value.expected);
+  const headers = renderHeaders(record.headers, config.headerFormat);
+  if (!headers.ok) return new PoisonRecordError(headers.code, record, `headers are not ${headers.expected}`);
   const constants = topicConstants(config, record.topic);
 
   let parsed: { value: unknown } | undefined;
@@ -118,10 +143,19 @@ export function mapRecord(config: MappingConfig, record: KafkaRecord): EventEntr
   const Detail =
     `${constants.detailPrefix}${record.partition},"offset":${record.offset},` +
     `"timestamp":${record.timestamp},"timestampType":"${TIMESTAMP_TYPE_NAMES[record.timestampType]}",` +
-    `"headers":${renderHeaders(record.headers)},"key":${key.json},"value":${value.json}}`;
+    `"headers":${headers.json},"key":${key.json},"value":${value.json}}`;
 
   const fromValue = config.detailTypeJsonPath?.read(document());
-  const DetailType = typeof fromValue === "string" && fromValue !== "" ? fromValue : constants.detailType;
+  const picked = typeof fromValue === "string" && fromValue !== "";
+  const DetailType = picked ? fromValue : constants.detailType;
+  if (picked ? !isDetailTypeWithinLimit(DetailType) : !constants.detailTypeFits) {
+    return new PoisonRecordError(
+      POISON_CODES.detailTypeTooLong,
+      record,
+      `detail-type of ${characterCount(DetailType)} characters exceeds PutEvents' ${DETAIL_TYPE_MAX_CHARS} ` +
+        `(${picked ? "DETAIL_TYPE_JSONPATH" : "DETAIL_TYPES for this topic"})`,
+    );
+  }
   const Time = eventTime(config, record, document);
 
   const entry: EventEntry["entry"] = {

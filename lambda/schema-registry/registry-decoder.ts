@@ -10,6 +10,15 @@ export interface RegistryPayload {
   readonly part: "key" | "value";
 }
 
+/** A payload that will never decode (see `REGISTRY_CODES`): the record is dead-lettered. */
+export interface RegistryPoison {
+  readonly ok: false;
+  readonly retryable?: undefined;
+  readonly code: string;
+  /** What the bytes should have been, for the poison message (`value is not <expected>`). */
+  readonly expected: string;
+}
+
 /** A payload whose schema could not be had for a reason that may pass: the record is reported failed. */
 export interface RetryableDecodeFailure {
   readonly ok: false;
@@ -30,5 +39,5 @@ export interface RegistryDecoder {
    * The payload as JSON text for `detail`; a poison reason (unknown schema, bytes that do not match it,
    * a missing or wrong wire header); or a retryable failure (registry unreachable, 5xx, throttled, timed out).
    */
-  render(payload: RegistryPayload): Rendered | RetryableDecodeFailure;
+  render(payload: RegistryPayload): Rendered | RegistryPoison | RetryableDecodeFailure;
 }

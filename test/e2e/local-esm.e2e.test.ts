@@ -1,12 +1,22 @@
+import { type ChildProcess, spawn } from "node:child_process";
 import { randomUUID } from "node:crypto";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { Consumer } from "@platformatic/kafka";
 import type { Context } from "aws-lambda";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import type { KafkaEvent, KafkaRecord } from "../../lambda/core/kafka-event";
+import { DEPLOYED_DEFAULTS } from "../../tooling/local-esm/deployed-defaults";
 import type { LambdaHandler } from "../../tooling/local-esm/invocation";
-import { type LocalEsmOptions, LocalEventSourceMapping } from "../../tooling/local-esm/local-esm";
+import {
+  type InvocationSummary,
+  type LocalEsmOptions,
+  LocalEventSourceMapping,
+} from "../../tooling/local-esm/local-esm";
 import { type Bench, createBench, drainQueue } from "./aws-fixtures";
 import { committedOffsets, createTopics, produce, waitFor } from "./kafka-fixtures";
+import { loadHandler } from "./load-handler";
 
 const bootstrap = inject("kafkaBootstrap");
 const moto = inject("motoEndpoint");
@@ -351,5 +361,149 @@ describe("local event source mapping", () => {
     await runUntilCommitted(options, { [`${topic}-0`]: 200, [`${topic}-1`]: 200, [`${topic}-2`]: 200 });
     const seen = new Set(recordsOf(calls).map((r) => `${r.partition}:${r.offset}`));
     expect(seen.size).toBe(600);
+  });
+});
+
+/** Runs a CLI of scripts/ as a child process, collecting its output. */
+function runScript(script: string, args: readonly string[], env: Record<string, string> = {}) {
+  const child: ChildProcess = spawn("node_modules/.bin/tsx", [script, ...args], {
+    env: { ...process.env, ...env },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  const output = { stdout: "", stderr: "" };
+  child.stdout?.on("data", (chunk: Buffer) => {
+    output.stdout += chunk.toString();
+  });
+  child.stderr?.on("data", (chunk: Buffer) => {
+    output.stderr += chunk.toString();
+  });
+  const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
+  return { child, output, exited };
+}
+
+describe("local-esm with the CDK app's defaults", () => {
+  let bench: Bench;
+  const dir = mkdtempSync(join(tmpdir(), "local-esm-"));
+  beforeAll(async () => {
+    bench = await createBench(moto, `defaults-${randomUUID().slice(0, 8)}`, "defaults", {
+      readmeRule: false,
+    });
+  });
+  afterAll(() => bench.sqs.destroy());
+
+  it("does not retry a non-JSON record forever: finite retries, then the on-failure file, and offsets move on", async () => {
+    const topic = `poison-${randomUUID().slice(0, 8)}`;
+    await createTopics(bootstrap, [topic], 1);
+    const values = ['{"n":0}', '{"n":1}', "not json", '{"n":3}', '{"n":4}'];
+    await produce(
+      bootstrap,
+      values.map((value) => ({ topic, value: Buffer.from(value) })),
+    );
+    // The real handler without a dead-letter queue: the poison record is reported failed every time.
+    const handler = await loadHandler({
+      CONNECTOR_ID: "defaults",
+      EVENT_BUS_ARN: bench.busArn,
+      EVENTBRIDGE_ENDPOINT_URL: moto,
+      PARTIAL_BATCH_RESPONSE: "true",
+    });
+    const file = join(dir, "on-failure.jsonl");
+    const summaries: InvocationSummary[] = [];
+    const esm = await runUntilCommitted(
+      {
+        topics: [topic],
+        handler,
+        reportBatchItemFailures: DEPLOYED_DEFAULTS.reportBatchItemFailures,
+        maximumRetryAttempts: DEPLOYED_DEFAULTS.maximumRetryAttempts,
+        onFailure: `file:${file}`,
+        startingPosition: "TRIM_HORIZON",
+        retryDelayMs: 5,
+        onInvocation: (summary) => summaries.push(summary),
+      },
+      { [`${topic}-0`]: 5 },
+    );
+    expect(esm.stats.invocations).toBe(DEPLOYED_DEFAULTS.maximumRetryAttempts + 1);
+    expect(summaries[0]).toMatchObject({
+      records: 5,
+      succeeded: 2,
+      failed: 3,
+      committed: { [`${topic}-0`]: "2" },
+    });
+    expect(summaries.at(-1)).toMatchObject({
+      failed: 3,
+      toDestination: 3,
+      committed: { [`${topic}-0`]: "5" },
+    });
+    const kept = readFileSync(file, "utf8")
+      .trim()
+      .split("\n")
+      .map((line) => JSON.parse(line) as { payload: KafkaEvent; requestContext: { condition: string } });
+    expect(kept.map((k) => Object.values(k.payload.records).flat()[0]?.offset)).toEqual([2, 3, 4]);
+    expect(kept[0]?.requestContext.condition).toBe("RetriesExhausted");
+    expect(
+      Buffer.from(Object.values(kept[0]?.payload.records ?? {}).flat()[0]?.value ?? "", "base64").toString(),
+    ).toBe("not json");
+  });
+
+  it("the CLI's dry run prints its configuration and a progress line per invocation; --quiet hides the handler's logs", async () => {
+    const topic = `cli-${randomUUID().slice(0, 8)}`;
+    await createTopics(bootstrap, [topic], 1);
+    const lines = join(dir, "values.txt");
+    writeFileSync(lines, ['{"n":0}', '{"n":1}', "not json", '{"n":3}', '{"n":4}'].join("\n"));
+    const producer = runScript("scripts/produce.ts", [
+      ...["--brokers", bootstrap, "--topic", topic, "--lines", lines],
+      ...["--key", "order-{n}", "--header", "trace=t-1", "--partition", "0"],
+    ]);
+    expect(await producer.exited, producer.output.stderr).toBe(0);
+    expect(producer.output.stdout).toBe(`produced 5 record(s) to ${topic} (partition 0 offset 0)\n`);
+    const deadLetterPath = join(dir, "dead-letters.jsonl");
+    const run = runScript(
+      "scripts/local-esm.ts",
+      [
+        "--dry-run",
+        "--quiet",
+        ...["--brokers", bootstrap, "--topics", topic, "--starting-position", "TRIM_HORIZON"],
+        ...["--group-id", randomUUID(), "--batching-window-ms", "200", "--dead-letter-file", deadLetterPath],
+      ],
+      { LOG_LEVEL: "INFO", CONNECTOR_ID: "cli" },
+    );
+    const progressed = await waitFor(() => /committed \S+-0@5/.test(run.output.stderr), 60_000);
+    run.child.kill("SIGINT");
+    const code = await run.exited;
+    expect(progressed, run.output.stderr).toBe(true);
+    expect(code).toBe(0);
+    const err = run.output.stderr;
+    expect(err).toMatch(/^Dry run: PutEvents and SQS go to http:\/\/127\.0\.0\.1:\d+/);
+    expect(err).toMatch(/Mapping: brokers .*partial batch response true, retry attempts 10/);
+    expect(err).toMatch(/CONNECTOR_ID +cli/);
+    expect(err).toMatch(
+      new RegExp(
+        `#1 ${topic}-0: 5 records -> 4 delivered, 1 dead-lettered, 0 failed; committed ${topic}-0@5 \\(\\d+ ms\\)`,
+      ),
+    );
+    expect(err).toMatch(/stopped after 1 invocations: 5 records handled/);
+    // --quiet: none of the handler's JSON log lines (LOG_LEVEL=INFO logs "batch processed"), no metrics lines.
+    expect(`${run.output.stdout}${err}`).not.toMatch(/"level"|"_aws"/);
+    const [deadLetter] = readFileSync(deadLetterPath, "utf8")
+      .trim()
+      .split("\n")
+      .map((line) => JSON.parse(line));
+    expect(deadLetter).toMatchObject({
+      topic,
+      partition: 0,
+      offset: 2,
+      errorCode: "InvalidJson",
+      key: Buffer.from("order-2").toString("base64"),
+      headers: [{ trace: Buffer.from("t-1").toString("base64") }],
+    });
+  });
+
+  it("the CLI names the broker and the cause when it cannot connect", async () => {
+    const run = runScript("scripts/local-esm.ts", ["--dry-run", "--brokers", "127.0.0.1:1", "--topics", "t"]);
+    expect(await run.exited).toBe(1);
+    const lines = run.output.stderr.trim().split("\n");
+    expect(lines.at(-1)).toBe(
+      "local-esm: cannot reach Kafka through 127.0.0.1:1: connect ECONNREFUSED 127.0.0.1:1",
+    );
+    expect(run.output.stderr).not.toMatch(/\n\s+at /);
   });
 });

@@ -1,8 +1,9 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { CONTEXT_OPTION_NAMES, propsFromContext } from "../../infra/context";
-import { DEFAULTS, HANDLER_SETTING_ROLES } from "../../infra/options";
+import { assertKnownContextKeys, CONTEXT_OPTION_NAMES, propsFromContext } from "../../infra/context";
+import { HANDLER_SETTING_ROLES } from "../../infra/handler-settings";
+import { DEFAULTS } from "../../infra/options";
 import { ENV } from "../../lambda/env-names";
 
 const fromContext = (values: Record<string, unknown>) => propsFromContext((name) => values[name]);
@@ -46,10 +47,16 @@ describe("context", () => {
     });
   });
 
-  it("reads every handler setting under its role name as a string", () => {
+  it("reads every handler setting under its role name, passing text the loader must judge on as text", () => {
     const values = Object.fromEntries(HANDLER_SETTING_ROLES.map((role) => [role, `${role}-value`]));
     const props = fromContext(values) as unknown as Record<string, unknown>;
-    for (const role of HANDLER_SETTING_ROLES) expect(props[role]).toBe(`${role}-value`);
+    for (const role of HANDLER_SETTING_ROLES) {
+      expect(props[role]).toEqual(role === "eventResources" ? [`${role}-value`] : `${role}-value`);
+    }
+    expect(fromContext({ maxConcurrency: "32", logRecordPayloads: "TRUE" })).toMatchObject({
+      maxConcurrency: 32,
+      logRecordPayloads: true,
+    });
   });
 
   it("offers every ENV variable as an option under its role name, except the DLQ URL of the queue it creates", () => {
@@ -57,6 +64,32 @@ describe("context", () => {
       (role) => !CONTEXT_OPTION_NAMES.includes(role),
     );
     expect(missing.map((role) => ENV[role])).toEqual(["DLQ_URL"]);
+  });
+
+  it("fails on an unknown context key with the closest option", () => {
+    expect(() => assertKnownContextKeys(["topics", "batchsize"])).toThrow(
+      "unknown context key `batchsize`; did you mean `batchSize`?",
+    );
+    expect(() => assertKnownContextKeys(["detailType"])).toThrow("did you mean `detailTypes`?");
+  });
+
+  it("accepts the app's and the CDK's own keys", () => {
+    expect(() =>
+      assertKnownContextKeys([
+        "stackName",
+        "nag",
+        "aws:cdk:enable-asset-metadata",
+        "@aws-cdk/core:newStyleStackSynthesis",
+        "availability-zones:account=123456789012:region=us-east-1",
+        ...CONTEXT_OPTION_NAMES,
+      ]),
+    ).not.toThrow();
+  });
+
+  it("reports every malformed deployment option at once", () => {
+    expect(() => fromContext({ batchSize: "lots", enabled: "yes" })).toThrow(
+      /batchSize must be an integer.*\n.*enabled must be true or false/,
+    );
   });
 
   it.each([

@@ -70,10 +70,10 @@ describe("function", () => {
         eventSource: "orders.kafka",
         detailTypes: "orders:OrderPlaced,customers:CustomerChanged",
         detailTypeJsonPath: "$.eventType",
-        eventResources: "arn:aws:s3:::a,arn:aws:s3:::b",
+        eventResources: ["arn:aws:s3:::a", "arn:aws:s3:::b"],
         eventTime: "timestamp",
         keyFormat: "string",
-        valueFormat: "orders:json,customers:auto",
+        valueFormat: { orders: "json", customers: "auto" },
         maxRequestBytes: 262_144,
         maxConcurrency: 32,
         retryDelayMs: 100,
@@ -136,58 +136,29 @@ describe("queues", () => {
   });
 });
 
-describe("alarms", () => {
-  it("alarms on function errors, DLQ depth, on-failure queue depth and offset lag", () => {
-    const t = template(mskIam({ offsetLagAlarmThreshold: 5000 }));
-    t.resourceCountIs("AWS::CloudWatch::Alarm", 4);
-    t.hasResourceProperties("AWS::CloudWatch::Alarm", {
-      Namespace: "AWS/Lambda",
-      MetricName: "Errors",
-      Dimensions: [{ Name: "FunctionName", Value: { Ref: FUNCTION_LOGICAL_ID } }],
-      Threshold: 1,
-    });
-    t.hasResourceProperties("AWS::CloudWatch::Alarm", {
-      Namespace: "AWS/Lambda",
-      MetricName: "OffsetLag",
-      Dimensions: [{ Name: "FunctionName", Value: { Ref: FUNCTION_LOGICAL_ID } }],
-      Statistic: "Maximum",
-      Threshold: 5000,
-    });
-    const depth = t.findResources("AWS::CloudWatch::Alarm", {
-      Properties: { Namespace: "AWS/SQS", MetricName: "ApproximateNumberOfMessagesVisible" },
-    });
-    expect(Object.keys(depth)).toHaveLength(2);
-  });
+describe("queue removal", () => {
+  const queueLogicalId = (t: Template, name: string): string => {
+    const [id] = Object.keys(t.findResources("AWS::SQS::Queue")).filter((logicalId) =>
+      logicalId.includes(name),
+    );
+    if (id === undefined) throw new Error(`no ${name}`);
+    return id;
+  };
 
-  it("has no on-failure depth alarm when failures go to a Kafka topic", () => {
-    template(mskIam({ onFailure: "kafka:orders-dlt" })).resourceCountIs("AWS::CloudWatch::Alarm", 3);
-  });
-
-  it("notifies an existing SNS topic", () => {
-    const topic = "arn:aws:sns:us-east-1:123456789012:ops-alarms";
-    const alarms = template(mskIam({ alarmTopicArn: topic })).findResources("AWS::CloudWatch::Alarm");
-    for (const alarm of Object.values(alarms)) expect(alarm.Properties.AlarmActions).toEqual([topic]);
-  });
-
-  it("creates an encrypted topic with an e-mail subscription that CloudWatch may publish to", () => {
-    const t = template(mskIam({ alarmEmail: "ops@example.com" }));
-    const [topic] = Object.keys(t.findResources("AWS::SNS::Topic"));
-    t.hasResourceProperties("AWS::SNS::Topic", { KmsMasterKeyId: Match.anyValue() });
-    t.hasResourceProperties("AWS::SNS::Subscription", { Protocol: "email", Endpoint: "ops@example.com" });
-    t.hasResourceProperties("AWS::KMS::Key", {
-      EnableKeyRotation: true,
-      KeyPolicy: {
-        Statement: Match.arrayWith([
-          Match.objectLike({
-            Action: ["kms:Decrypt", "kms:GenerateDataKey*"],
-            Principal: { Service: "cloudwatch.amazonaws.com" },
-          }),
-        ]),
-      },
-    });
-    for (const alarm of Object.values(t.findResources("AWS::CloudWatch::Alarm"))) {
-      expect(alarm.Properties.AlarmActions).toEqual([{ Ref: topic }]);
+  it("keeps the dead-letter and on-failure queues when the stack is deleted: poison records are someone's data", () => {
+    const t = template(mskIam());
+    for (const name of ["DeadLetterQueue", "OnFailureQueue"]) {
+      t.hasResource("AWS::SQS::Queue", {
+        DeletionPolicy: "Retain",
+        UpdateReplacePolicy: "Retain",
+      });
+      expect(t.toJSON().Resources[queueLogicalId(t, name)].DeletionPolicy).toBe("Retain");
     }
+  });
+
+  it("deletes them with the stack when asked", () => {
+    const t = template(mskIam({ deadLetterQueueRemovalPolicy: "destroy" }));
+    expect(t.toJSON().Resources[queueLogicalId(t, "DeadLetterQueue")].DeletionPolicy).toBe("Delete");
   });
 });
 

@@ -3,6 +3,7 @@ import { ENI_ACTIONS } from "../../infra/kafka-access";
 import type { KafkaToEventBridgeProps } from "../../infra/options";
 import {
   BUS_ARN,
+  GLUE_REGISTRY_ARN,
   mskIam,
   policyStatements,
   SECRET_ARN,
@@ -16,7 +17,16 @@ const variants: [string, KafkaToEventBridgeProps][] = [
   ["MSK SCRAM", mskIam({ authSecretArn: SECRET_ARN, onFailure: "s3" })],
   ["self-managed SCRAM in a VPC", selfManaged()],
   ["self-managed with a new bus", selfManaged({ eventBusArn: undefined })],
-  ["claim-check offload and Glue schemas", mskIam({ offloadS3Bucket: "claim-checks", valueFormat: "avro" })],
+  ["the mapping's own Glue registry", mskIam({ mappingSchemaRegistry: { uri: GLUE_REGISTRY_ARN } })],
+  [
+    "the mapping's own Confluent registry",
+    mskIam({
+      mappingSchemaRegistry: {
+        uri: "https://registry.example.com",
+        accessConfigs: [{ type: "BASIC_AUTH", secretArn: SECRET_ARN }],
+      },
+    }),
+  ],
 ];
 
 describe("IAM scoping", () => {
@@ -79,27 +89,5 @@ describe("IAM scoping", () => {
     const t = template(mskIam({ iamRoleArn: role, iamExternalId: "shared-secret" }));
     expect(statementsWith(t, "sts:AssumeRole")).toEqual([expect.objectContaining({ Resource: role })]);
     expect(statementsWith(t, "events:PutEvents")).toEqual([]);
-  });
-
-  it("may write claim-check objects under the offload prefix only", () => {
-    const t = template(mskIam({ offloadS3Bucket: "claim-checks", offloadS3Prefix: "kafka/" }));
-    const [statement] = statementsWith(t, "s3:PutObject");
-    expect(JSON.stringify(statement?.Resource)).toContain(":s3:::claim-checks/kafka/*");
-  });
-
-  it("may read Glue schema versions only when a format needs the Glue registry", () => {
-    expect(
-      statementsWith(
-        template(mskIam({ valueFormat: "orders:avro,customers:json" })),
-        "glue:GetSchemaVersion",
-      ),
-    ).toHaveLength(1);
-    expect(
-      statementsWith(
-        template(mskIam({ valueFormat: "avro", schemaRegistryUrl: "https://registry.example.com" })),
-        "glue:GetSchemaVersion",
-      ),
-    ).toEqual([]);
-    expect(statementsWith(template(mskIam()), "glue:GetSchemaVersion")).toEqual([]);
   });
 });

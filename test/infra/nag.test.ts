@@ -2,7 +2,7 @@ import * as iam from "aws-cdk-lib/aws-iam";
 import { AwsSolutionsChecks } from "cdk-nag";
 import { describe, expect, it } from "vitest";
 import type { KafkaToEventBridgeProps } from "../../infra/options";
-import { CA_SECRET_ARN, mskIam, SECRET_ARN, selfManaged, synthStack } from "./synth";
+import { CA_SECRET_ARN, GLUE_REGISTRY_ARN, mskIam, SECRET_ARN, selfManaged, synthStack } from "./synth";
 
 const findings = (props: KafkaToEventBridgeProps): string[] => {
   const stack = synthStack(props);
@@ -25,9 +25,32 @@ describe("cdk-nag AwsSolutions", () => {
     ],
     ["self-managed SCRAM in a VPC with a private CA", selfManaged({ rootCaSecretArn: CA_SECRET_ARN })],
     ["self-managed with a new bus", selfManaged({ eventBusArn: undefined })],
+    ["the mapping's own Glue schema registry", mskIam({ mappingSchemaRegistry: { uri: GLUE_REGISTRY_ARN } })],
     [
-      "claim-check offload and Glue schemas",
-      mskIam({ offloadS3Bucket: "claim-checks", valueFormat: "avro" }),
+      "the mapping's own Confluent registry with basic auth",
+      mskIam({
+        mappingSchemaRegistry: {
+          uri: "https://registry.example.com",
+          accessConfigs: [{ type: "BASIC_AUTH", secretArn: SECRET_ARN }],
+        },
+      }),
+    ],
+  ])("reports no unacknowledged finding for %s", (_, props) => {
+    expect(findings(props)).toEqual([]);
+  });
+
+  // These synthesize only once the function accepts the registry and offload settings (lambda side of 9/10).
+  it.each<[string, KafkaToEventBridgeProps]>([
+    ["a created claim-check bucket", mskIam({ createOffloadBucket: true, offloadS3Prefix: "kafka/" })],
+    ["an existing claim-check bucket", mskIam({ offloadS3Bucket: "claim-checks" })],
+    [
+      "Glue and Confluent registries decoded by the function",
+      mskIam({
+        valueFormat: "avro",
+        glueRegistryArns: [GLUE_REGISTRY_ARN],
+        schemaRegistryUrl: "https://registry.example.com",
+        schemaRegistryAuthSecretArn: SECRET_ARN,
+      }),
     ],
   ])("reports no unacknowledged finding for %s", (_, props) => {
     expect(findings(props)).toEqual([]);

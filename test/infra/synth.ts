@@ -12,6 +12,8 @@ export const CLUSTER_GROUP_PREFIX =
 export const BUS_ARN = "arn:aws:events:eu-west-1:210987654321:event-bus/shared";
 export const SECRET_ARN = "arn:aws:secretsmanager:us-east-1:123456789012:secret:AmazonMSK_lambda-AbCdEf";
 export const CA_SECRET_ARN = "arn:aws:secretsmanager:us-east-1:123456789012:secret:kafka-root-ca-XyZ123";
+export const GLUE_REGISTRY_ARN = "arn:aws:glue:eu-west-1:123456789012:registry/orders-schemas";
+export const KMS_KEY_ARN = "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab";
 export const SUBNETS = ["subnet-0123456789abcdef0", "subnet-0fedcba9876543210"];
 export const SECURITY_GROUP = "sg-0123456789abcdef0";
 

@@ -26,7 +26,6 @@ describe("option validation", () => {
       /eventBusArn must be an ARN/,
     ],
     ["a malformed secret ARN", mskIam({ authSecretArn: "my-secret" }), /authSecretArn must be an ARN/],
-    ["a malformed role ARN", mskIam({ iamRoleArn: "arn:aws:iam::1:user/x" }), /iamRoleArn must be an ARN/],
     [
       "a malformed KMS key ARN",
       mskIam({ authSecretArn: SECRET_ARN, authSecretKmsKeyArn: "alias/x" }),
@@ -107,15 +106,19 @@ describe("option validation", () => {
       /must not exceed/,
     ],
     [
-      "an unknown value format",
-      mskIam({ valueFormat: "orders:xml" }),
-      /valueFormat \(VALUE_FORMAT\) formats must be one of/,
-    ],
-    ["an empty connector id", mskIam({ connectorId: " " }), /connectorId/],
-    [
       "both an alarm topic and an e-mail",
       mskIam({ alarmTopicArn: "arn:aws:sns:us-east-1:123456789012:ops", alarmEmail: "a@b.c" }),
       /not both/,
+    ],
+    [
+      "an unknown removal policy",
+      mskIam({ deadLetterQueueRemovalPolicy: "keep" as "retain" }),
+      /deadLetterQueueRemovalPolicy must be one of retain, destroy/,
+    ],
+    [
+      "a negative alarm threshold",
+      mskIam({ reportedFailedAlarmThreshold: -1 }),
+      /reportedFailedAlarmThreshold must be an integer/,
     ],
   ])("rejects %s", (_, props, message) => {
     expect(() => resolveOptions(props)).toThrow(message);
@@ -128,6 +131,7 @@ describe("option validation", () => {
     ["bisectBatchOnError", { bisectBatchOnError: true }],
     ["onFailure kafka:<topic>", { onFailure: "kafka:dlt" }],
     ["minimumPollers", { minimumPollers: 2 }],
+    ["mappingSchemaRegistry", { mappingSchemaRegistry: { uri: "https://registry.example.com" } }],
   ])("rejects %s without provisioned pollers", (name, extra) => {
     expect(() => resolveOptions(mskIam({ provisionedPollers: false, ...extra }))).toThrow(
       new RegExp(`${name.replace(/[<>]/g, ".")}.* need provisioned pollers`),

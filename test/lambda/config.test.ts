@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { type Config, checkConfig, loadConfig } from "../../lambda/config";
+import { detailTypeFor } from "../../lambda/core/detail-type";
 import { mapRecord } from "../../lambda/core/map-entry";
 import { ENV } from "../../lambda/env-names";
 import { ConfigError, ConfigErrors } from "../../lambda/errors";
@@ -89,6 +90,9 @@ describe("loadConfig: invalid values name the variable and the value", () => {
     [ENV.eventBridgeEndpointUrl, "localhost:4566"],
     [ENV.globalEndpointId, "no dots"],
     [ENV.eventSource, "s".repeat(257)],
+    [ENV.eventSource, "aws.orders"],
+    [ENV.logLevel, "LOUD"],
+    [ENV.logLevel, "debug"],
   ])("rejects %s=%j", (name, value) => {
     const error = configError({ ...REQUIRED, [name]: value });
     expect(error.variable).toBe(name);
@@ -97,16 +101,6 @@ describe("loadConfig: invalid values name the variable and the value", () => {
     expect(error.message).toContain(JSON.stringify(value));
     expect(error.expected).not.toBe("");
   });
-
-  it.each(["avro", "protobuf", "json-schema", "orders:avro"])(
-    "rejects VALUE_FORMAT=%s as not supported in this version",
-    (value) => {
-      const error = configError({ ...REQUIRED, VALUE_FORMAT: value });
-      expect(error.variable).toBe("VALUE_FORMAT");
-      expect(error.message).toContain(JSON.stringify(value));
-      expect(error.message).toMatch(/schema-registry support, not in this version/);
-    },
-  );
 
   it("lists the supported formats when a format is unknown", () => {
     const error = configError({ ...REQUIRED, KEY_FORMAT: "xml" });
@@ -126,15 +120,6 @@ describe("loadConfig: invalid values name the variable and the value", () => {
     expect(config.iamRoleArn).toBe(role);
     expect(config.iamExternalId).toBe("ext-123");
   });
-
-  it.each([ENV.offloadS3Bucket, ENV.schemaRegistryUrl, ENV.schemaRegistryAuthSecretArn])(
-    "rejects %s, which this version does not support yet",
-    (name) => {
-      const error = configError({ ...REQUIRED, [name]: "my-value" });
-      expect(error.variable).toBe(name);
-      expect(error.message).toContain(`${name}="my-value"`);
-    },
-  );
 
   // jsonpath-plus' toPathArray("$.items[") returns ["$", "items"], so an unbalanced bracket passes the
   // "at least one segment" check and the variable silently means "$.items". SPEC §6 asks that an
@@ -259,13 +244,110 @@ describe("loadConfig: defaults and parsed values", () => {
   });
 });
 
+describe("loadConfig: LOG_LEVEL", () => {
+  it.each(["TRACE", "DEBUG", "INFO", "WARN", "ERROR", "CRITICAL", "SILENT"])("accepts %s", (level) => {
+    expect(() => load({ LOG_LEVEL: level })).not.toThrow();
+  });
+
+  it("rejects LOUD, listing the levels Powertools Logger accepts", () => {
+    const error = configError({ ...REQUIRED, LOG_LEVEL: "LOUD" });
+    expect(error.message).toBe(
+      'LOG_LEVEL="LOUD" is invalid: expected one of TRACE, DEBUG, INFO, WARN, ERROR, CRITICAL, SILENT',
+    );
+  });
+
+  it("rejects a lower-case level, which Powertools would ignore, with the spelling it reads", () => {
+    expect(configError({ ...REQUIRED, LOG_LEVEL: "debug" }).message).toContain('did you mean "DEBUG"?');
+  });
+});
+
+describe("loadConfig: PutEvents limits a setting alone breaks fail the cold start", () => {
+  it("accepts a Source of 256 characters and rejects one of 257, counting characters, not bytes", () => {
+    expect(load({ EVENT_SOURCE: "é".repeat(256) }).source).toHaveLength(256);
+    expect(configError({ ...REQUIRED, EVENT_SOURCE: "é".repeat(257) }).message).toContain(
+      "a Source of at most 256 characters (PutEvents' limit), got 257",
+    );
+  });
+
+  it("names CONNECTOR_ID when the default Source it makes is too long", () => {
+    const error = configError({ ...REQUIRED, CONNECTOR_ID: "c".repeat(243) });
+    expect(error.variable).toBe(ENV.connectorId);
+    expect(error.message).toContain('it makes the Source "kafka-connect.ccc');
+    expect(load({ CONNECTOR_ID: "c".repeat(242) }).source).toHaveLength(256);
+  });
+
+  it("accepts 100 resources of 2,048 characters", () => {
+    const resources = Array.from({ length: 100 }, (_, index) => `${index}`.padEnd(2_048, "r"));
+    expect(load({ EVENT_RESOURCES: resources.join(",") }).resources).toHaveLength(100);
+  });
+
+  it("rejects 101 resources", () => {
+    const resources = Array.from({ length: 101 }, (_, index) => `arn:aws:s3:::b${index}`);
+    const error = configError({ ...REQUIRED, EVENT_RESOURCES: resources.join(",") });
+    expect(error.variable).toBe(ENV.eventResources);
+    expect(error.message).toContain("at most 100 comma-separated resources (PutEvents' limit), got 101");
+  });
+
+  it("names the resource that is too long", () => {
+    const error = configError({ ...REQUIRED, EVENT_RESOURCES: `a,b,${"c".repeat(2_049)}` });
+    expect(error.message).toContain("got 2049 for item 3");
+  });
+
+  it.each([
+    ["a static detail-type", "d".repeat(129), "a detail-type of 1 to 128 characters"],
+    ["a listed topic's detail-type", `orders:${"d".repeat(129)}`, `a detail-type for topic "orders"`],
+    ["a template too long for any topic", `${"d".repeat(128)}-\${topic}`, "it makes at least 130"],
+  ])("rejects %s over PutEvents' 128 characters", (_, value, expected) => {
+    const error = configError({ ...REQUIRED, DETAIL_TYPES: value });
+    expect(error.variable).toBe(ENV.detailTypes);
+    expect(error.message).toContain(expected);
+  });
+
+  it("accepts a detail-type of 128 characters", () => {
+    expect(() => load({ DETAIL_TYPES: "d".repeat(128) })).not.toThrow();
+  });
+});
+
+describe("loadConfig: DETAIL_TYPES typos fail with a hint", () => {
+  // biome-ignore-start lint/suspicious/noTemplateCurlyInString: the connector's placeholder
+  it.each([
+    ["kafka-connect-{topic}", "did you mean `${topic}`?"],
+    ["kafka-connect-$topic", 'did you mean `${topic}` for "$topic"?'],
+    ["kafka-connect-${Topic}", 'did you mean `${topic}` for "${Topic}"?'],
+    ["${TOPIC}", 'did you mean `${topic}` for "${TOPIC}"?'],
+    ["${ topic }", 'did you mean `${topic}` for "${ topic }"?'],
+    ["orders:OrderEvent;customers:CustomerEvent", 'did you mean "," between topic:DetailType items?'],
+    ["orders=Foo", 'did you mean "orders:Foo"?'],
+    ["my topic:Foo", "whose topic is a Kafka topic name"],
+  ])("rejects DETAIL_TYPES=%s", (value, hint) => {
+    const error = configError({ ...REQUIRED, DETAIL_TYPES: value });
+    expect(error.variable).toBe(ENV.detailTypes);
+    expect(error.message).toContain(hint);
+  });
+
+  it.each([
+    ["kafka-connect-${topic}", "orders", "kafka-connect-orders"],
+    ["${topic}", "orders", "orders"],
+    ["my-type", "orders", "my-type"],
+    ["my.type/v1 (orders)", "orders", "my.type/v1 (orders)"],
+    ["OrderPlaced", "logs", "OrderPlaced"],
+    ["orders:OrderEvent,logs:LogLine", "orders", "OrderEvent"],
+    ["orders:OrderEvent,logs:LogLine", "payments", "kafka-connect-payments"],
+    ["orders.v1:Order Event", "orders.v1", "Order Event"],
+    ["a=b c", "t", "a=b c"],
+    ["cost: $5", "cost", "$5"],
+  ])("keeps what the connector accepts and means: DETAIL_TYPES=%s gives %s → %s", (value, topic, type) => {
+    expect(detailTypeFor(load({ DETAIL_TYPES: value }).detailTypes, topic)).toBe(type);
+  });
+  // biome-ignore-end lint/suspicious/noTemplateCurlyInString: the connector's placeholder
+});
+
 describe("loadConfig: LOG_RECORD_PAYLOADS", () => {
   it.each([
     [undefined, false],
     ["INFO", false],
     ["WARN", false],
     ["DEBUG", true],
-    ["debug", true],
     ["TRACE", true],
   ])("with LOG_LEVEL=%s is effective: %s", (level, effective) => {
     const env: Record<string, string> = { LOG_RECORD_PAYLOADS: "true" };

@@ -48,7 +48,7 @@ const deadLetterBodies = () =>
 describe("handler over HTTP", () => {
   it("emits the connector's event for a JSON record", async () => {
     const handler = await loadHandler(env());
-    const value = '{"orderItems":["a"],"total":1.10,"id":12345678901234567890}';
+    const value = '{"orderItems":["a"],"total":1.10,"id":1234567890123456789}';
     const response = await handler(
       kafkaEvent([
         kafkaRecord({
@@ -125,6 +125,38 @@ describe("handler over HTTP", () => {
     ]);
   });
 
+  it("reports every record failed and dead-letters none when each request is a setup-level ValidationException", async () => {
+    aws.behaviour.putEvents = () => ({
+      status: 400,
+      errorType: "ValidationException",
+      message: "Resources contain an invalid ARN",
+    });
+    const handler = await loadHandler(env());
+    const response = await handler(kafkaEvent(manyRecords(30, { partitions: 3 })));
+    expect(response.batchItemFailures).toEqual([
+      { itemIdentifier: { partition: "orders-0", offset: 0 } },
+      { itemIdentifier: { partition: "orders-1", offset: 0 } },
+      { itemIdentifier: { partition: "orders-2", offset: 0 } },
+    ]);
+    expect(aws.deadLetters).toEqual([]);
+  });
+
+  it("dead-letters as EntryTooLarge a single entry EventBridge answers with a size ValidationException", async () => {
+    aws.behaviour.putEvents = (entries) =>
+      entries.some((entry) => entry.Detail.includes('"offset":2,'))
+        ? {
+            status: 400,
+            errorType: "ValidationException",
+            message: "Total size of the entries in the request is over the limit.",
+          }
+        : { results: entries.map(() => ({ EventId: "x" })) };
+    const handler = await loadHandler(env());
+    const response = await handler(kafkaEvent(manyRecords(5)));
+    expect(response.batchItemFailures).toEqual([]);
+    expect(offsets(delivered()).sort()).toEqual([0, 1, 3, 4]);
+    expect(deadLetterBodies().map((body) => [body.offset, body.errorCode])).toEqual([[2, "EntryTooLarge"]]);
+  });
+
   it("retries requests whose connection is dropped", async () => {
     aws.behaviour.putEvents = (entries, call) =>
       call === 0 ? { drop: true } : { results: entries.map(() => ({ EventId: "x" })) };
@@ -179,6 +211,32 @@ describe("handler over HTTP", () => {
       [1, "InvalidJson"],
       [2, "EntryTooLarge"],
     ]);
+  });
+
+  it("dead-letters records with a malformed field, each with its code and the field as it came, and delivers the rest", async () => {
+    const handler = await loadHandler(env());
+    const good = manyRecords(6);
+    const event = kafkaEvent(good) as unknown as { records: Record<string, Record<string, unknown>[]> };
+    const batch = event.records["orders-0"] ?? [];
+    batch[1] = { ...batch[1], timestamp: "2026-11-29T10:00:00Z" };
+    batch[2] = { ...batch[2], timestampType: "CreateTime" };
+    batch[3] = { ...batch[3], key: 42 };
+    batch[4] = { ...batch[4], headers: [{ "trace-id": [104, 300] }] };
+    const response = await handler(event);
+    expect(response.batchItemFailures).toEqual([]);
+    expect(offsets(delivered())).toEqual([0, 5]);
+    const bodies = deadLetterBodies().sort((a, b) => a.offset - b.offset);
+    expect(bodies.map((body) => [body.offset, body.errorCode, body.malformedFields])).toEqual([
+      [1, "InvalidTimestamp", { timestamp: "2026-11-29T10:00:00Z" }],
+      [2, "InvalidTimestampType", { timestampType: "CreateTime" }],
+      [3, "InvalidKeyType", { key: 42 }],
+      [4, "InvalidHeaders", { headers: [{ "trace-id": [104, 300] }] }],
+    ]);
+    expect(bodies[0]).toMatchObject({ timestamp: null, value: good[1]?.value, key: good[1]?.key });
+    expect(bodies[3]?.headers).toBeNull();
+    expect(bodies[3]?.errorMessage).toContain(
+      'headers[0] "trace-id" byte 1 is not a signed byte (-128..127): got 300',
+    );
   });
 
   it("reports poison records failed when the dead-letter queue is down", async () => {
@@ -294,5 +352,95 @@ describe("handler over HTTP", () => {
     expect(call?.endpointId).toBe("abcde.veo");
     expect(String(call?.headers.authorization)).toMatch(/^AWS4-ECDSA-P256-SHA256 /);
     expect(call?.headers["x-amz-region-set"]).toBe("*");
+  });
+});
+
+describe("handler over HTTP: connector compatibility of payloads and headers", () => {
+  const detailOf = (entry: WireEntry | undefined) => entry?.Detail ?? "";
+
+  it("sends an empty value (0 bytes, not a tombstone) and an empty JSON key as null, as the connector does", async () => {
+    const handler = await loadHandler(env({ KEY_FORMAT: "json" }));
+    const response = await handler(kafkaEvent([kafkaRecord({ key: "", value: "" })]));
+    expect(response.batchItemFailures).toEqual([]);
+    expect(detailOf(delivered()[0])).toMatch(/"key":null,"value":null\}$/);
+    expect(aws.deadLetters).toEqual([]);
+  });
+
+  it("sends a pretty-printed value compact, keeping strings, escapes, \\u2028, key order and number spelling", async () => {
+    const value =
+      '{\n  "zeta" : 1.10 ,\n  "exp" :\t1E+2 ,\r\n  "text" : "a  b\\n\\"q\\" \\u0041 \u2028 tab\\t" ,\n' +
+      '  "nested" : [ { "k" : [ 1 , -0.0 , 1e-7 ] } , [ ] , { } ] ,\n  "alpha" : 9223372036854775807\n}\n';
+    const handler = await loadHandler(env());
+    const response = await handler(kafkaEvent([kafkaRecord({ value })]));
+    expect(response.batchItemFailures).toEqual([]);
+    const compact =
+      '{"zeta":1.10,"exp":1E+2,"text":"a  b\\n\\"q\\" \\u0041 \u2028 tab\\t",' +
+      '"nested":[{"k":[1,-0.0,1e-7]},[],{}],"alpha":9223372036854775807}';
+    expect(detailOf(delivered()[0]).endsWith(`"value":${compact}}`)).toBe(true);
+    expect(JSON.parse(compact)).toEqual(JSON.parse(value));
+  });
+
+  it("dead-letters keys and values that are not canonical base64 with their original text", async () => {
+    const handler = await loadHandler(env());
+    const response = await handler(
+      kafkaEvent([
+        { ...kafkaRecord({ offset: 0 }), value: "eyJhIjoxfQ==Zm9v" },
+        { ...kafkaRecord({ offset: 1 }), value: "e30*" },
+        { ...kafkaRecord({ offset: 2 }), key: "%%%" },
+        kafkaRecord({ offset: 3 }),
+      ]),
+    );
+    expect(response.batchItemFailures).toEqual([]);
+    expect(offsets(delivered())).toEqual([3]);
+    expect(deadLetterBodies().map((body) => [body.offset, body.errorCode, body.key, body.value])).toEqual([
+      [0, "InvalidBase64", null, "eyJhIjoxfQ==Zm9v"],
+      [1, "InvalidBase64", null, "e30*"],
+      [2, "InvalidBase64", "%%%", kafkaRecord().value],
+    ]);
+  });
+
+  it("dead-letters values over PutEvents' integer and nesting limits, and sends those at the limits", async () => {
+    const handler = await loadHandler(env());
+    const nested = (depth: number) => `${"[".repeat(depth)}${"]".repeat(depth)}`;
+    const response = await handler(
+      kafkaEvent([
+        kafkaRecord({ offset: 0, value: '{"id": 9223372036854775808}' }),
+        kafkaRecord({ offset: 1, value: "[-9223372036854775808, 1E+30, 12345678901234567890.5]" }),
+        kafkaRecord({ offset: 2, value: nested(999) }),
+        kafkaRecord({ offset: 3, value: nested(998) }),
+        kafkaRecord({ offset: 4, headers: [["deep", nested(997)]] }),
+      ]),
+    );
+    expect(response.batchItemFailures).toEqual([]);
+    expect(offsets(delivered())).toEqual([1, 3]);
+    expect(deadLetterBodies().map((body) => [body.offset, body.errorCode])).toEqual([
+      [0, "IntegerOutOfRange"],
+      [2, "NestingTooDeep"],
+      [4, "NestingTooDeep"],
+    ]);
+  });
+
+  it("types header values as the connector does by default, and keeps strings with HEADER_FORMAT=string", async () => {
+    const record = kafkaRecord({
+      headers: [
+        ["num", "42"],
+        ["float", "1.10"],
+        ["json", '{"a":[1,2]}'],
+        ["date", "2026-11-23"],
+        ["spaced", " padded "],
+        ["gone", null],
+      ],
+    });
+    const typed = await loadHandler(env());
+    await typed(kafkaEvent([record]));
+    expect(detailOf(delivered()[0])).toContain(
+      '"headers":[{"num":42},{"float":1.1},{"json":{"a":[1,2]}},{"date":20780},{"spaced":" padded "},{"gone":null}]',
+    );
+    vi.unstubAllEnvs();
+    const strings = await loadHandler(env({ HEADER_FORMAT: "string" }));
+    await strings(kafkaEvent([record]));
+    expect(detailOf(delivered()[1])).toContain(
+      '"headers":[{"num":"42"},{"float":"1.10"},{"json":"{\\"a\\":[1,2]}"},{"date":"2026-11-23"},{"spaced":" padded "},{"gone":null}]',
+    );
   });
 });

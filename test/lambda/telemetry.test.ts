@@ -116,4 +116,23 @@ describe("telemetry", () => {
       CloudWatchMetrics: [expect.objectContaining({ Namespace: "KafkaEventBridge" })],
     });
   });
+
+  it.each([
+    ["disabled", "true"],
+    ["enabled", "false"],
+  ])("prints no empty-metrics warning when it rejects an event, metrics %s", async (_, disabled) => {
+    const handler = await loadHandler({
+      CONNECTOR_ID: "telemetry",
+      EVENT_BUS_ARN: "arn:aws:events:us-east-1:123456789012:event-bus/t",
+      POWERTOOLS_DEV: "true",
+      POWERTOOLS_METRICS_DISABLED: disabled,
+      POWERTOOLS_LOG_LEVEL: "",
+    });
+    for (let attempt = 0; attempt < 3; attempt += 1) {
+      await expect(handler({ eventSource: "aws:sqs", Records: [] })).rejects.toThrow(/Not a Kafka event/);
+    }
+    expect(lines.join("\n")).not.toContain("No application metrics to publish");
+    const emf = lines.filter((line) => line.includes('"RejectedEvents"'));
+    expect(emf).toHaveLength(disabled === "true" ? 0 : 3);
+  });
 });

@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { Consumer, ListOffsetTimestamps, ProduceAcks, Producer } from "@platformatic/kafka";
+import { Admin, Consumer, ListOffsetTimestamps, ProduceAcks, Producer } from "@platformatic/kafka";
 import {
   buildEvent,
   type EventSourceShape,
@@ -12,10 +12,12 @@ import {
   lambdaContext,
   partitionKeyBytes,
 } from "./invocation";
+import type { KafkaConnectionOptions } from "./kafka-connection";
 import { type BufferedRecord, type FetchedBatch, recordsOfBatch } from "./kafka-records";
 import {
   type FailedBatch,
   type FailureCondition,
+  fileDestination,
   kafkaDestination,
   type OnFailureDestination,
   sqsDestination,
@@ -58,14 +60,58 @@ export interface LocalEsmOptions {
    * committed that was not handled.
    */
   readonly maximumRetryAttempts?: number;
-  /** On-failure destination: an SQS queue URL, or `kafka://<topic>` on the same cluster. */
+  /** On-failure destination: an SQS queue URL, `kafka://<topic>` on the same cluster, or `file:<path>` (JSON lines). */
   readonly onFailure?: string;
+  /** TLS and SASL for the brokers (see `kafkaConnectionOptions`). */
+  readonly connection?: KafkaConnectionOptions;
+  /** Called after each invocation has been handled (committed, retried or sent to the destination). */
+  readonly onInvocation?: (summary: InvocationSummary) => void;
   /** SQS endpoint for the destination (default: the SDK's, which honours `AWS_ENDPOINT_URL_SQS`). */
   readonly sqsEndpoint?: string;
   /** First delay before a failed partition is retried; doubles per attempt up to 5 s (default 100 ms). */
   readonly retryDelayMs?: number;
   readonly functionName?: string;
   readonly log?: (message: string, fields?: Record<string, unknown>) => void;
+}
+
+/** What one invocation did, for a progress line. */
+export interface InvocationSummary {
+  readonly requestId: string;
+  readonly records: number;
+  /** `<topic>-<partition>` of the batch. */
+  readonly partitions: readonly string[];
+  readonly ms: number;
+  readonly outcome: "success" | "partial" | "error";
+  /** The function error (`errorType: errorMessage`) when the invocation failed as a whole. */
+  readonly error?: string;
+  /** Records the function handled (delivered or dead-lettered): committed. */
+  readonly succeeded: number;
+  /** Records reported failed or in a failed invocation: retried, or sent to the destination. */
+  readonly failed: number;
+  /** Of the failed ones, how many went to the on-failure destination (their retries were exhausted). */
+  readonly toDestination: number;
+  /** Next offset committed per `<topic>-<partition>` by this invocation. */
+  readonly committed: Readonly<Record<string, string>>;
+}
+
+/** The brokers could not be reached or refused the client: names the brokers and the cause. */
+export class KafkaConnectionError extends Error {
+  override readonly name = "KafkaConnectionError";
+}
+
+/** The messages at the bottom of a Kafka client error (its `errors` and `cause` chain), each once. */
+export function kafkaErrorCauses(error: unknown): string[] {
+  const leaves = new Set<string>();
+  const walk = (e: unknown, depth: number) => {
+    if (typeof e !== "object" || e === null || depth > 8) return;
+    const { errors, cause, message } = e as { errors?: unknown[]; cause?: unknown; message?: string };
+    const children = [...(Array.isArray(errors) ? errors : []), ...(cause === undefined ? [] : [cause])];
+    if (children.length === 0 && message) leaves.add(message);
+    for (const child of children) walk(child, depth + 1);
+  };
+  walk(error, 0);
+  if (leaves.size === 0) leaves.add(error instanceof Error ? error.message : String(error));
+  return [...leaves];
 }
 
 export interface LocalEsmStats {
@@ -158,6 +204,7 @@ export class LocalEventSourceMapping {
   async start(): Promise<void> {
     const { brokers, topics } = this.#options;
     const groupId = this.#options.groupId ?? `local-esm-${topics.join("-")}`;
+    await this.#probe();
     const consumer = new Consumer({
       clientId: `local-esm-${randomUUID().slice(0, 8)}`,
       groupId,
@@ -166,14 +213,46 @@ export class LocalEventSourceMapping {
       rebalanceTimeout: 10_000,
       heartbeatInterval: 1_000,
       autocommit: false,
+      ...this.#options.connection,
     });
     this.#consumer = consumer;
     this.#destination = this.#createDestination();
     consumer.topics.trackAll(...topics);
-    await consumer.joinGroup({});
+    try {
+      await consumer.joinGroup({});
+    } catch (error) {
+      await this.#close(true);
+      throw new KafkaConnectionError(
+        `cannot join consumer group ${groupId} through ${brokers.join(",")}: ${kafkaErrorCauses(error).join("; ")}`,
+        { cause: error },
+      );
+    }
     this.#running = true;
     this.#log("started", { groupId, topics, eventSource: this.#source });
     this.#loop = this.#run();
+  }
+
+  /**
+   * Asks the brokers for metadata once, without the client's retries, so an unreachable broker, a TLS
+   * or an authentication failure is reported at once rather than after the consumer's retry rounds.
+   */
+  async #probe(): Promise<void> {
+    const probe = new Admin({
+      clientId: `local-esm-probe-${randomUUID().slice(0, 8)}`,
+      bootstrapBrokers: [...this.#options.brokers],
+      retries: 0,
+      ...this.#options.connection,
+    });
+    try {
+      await probe.metadata({ topics: [] });
+    } catch (error) {
+      throw new KafkaConnectionError(
+        `cannot reach Kafka through ${this.#options.brokers.join(",")}: ${kafkaErrorCauses(error).join("; ")}`,
+        { cause: error },
+      );
+    } finally {
+      await probe.close().catch(() => {});
+    }
   }
 
   /** Finishes the invocation in flight, commits what it handled, leaves the group. */
@@ -200,11 +279,13 @@ export class LocalEventSourceMapping {
         // Idempotent: a retried produce request must not write the failure record twice.
         idempotent: true,
         acks: ProduceAcks.ALL,
+        ...this.#options.connection,
       });
       return kafkaDestination(target.slice("kafka://".length), this.#source, producer);
     }
     if (/^https?:\/\//.test(target)) return sqsDestination(target, this.#source, this.#options.sqsEndpoint);
-    throw new RangeError(`onFailure must be an SQS queue URL or kafka://<topic>, got ${target}`);
+    if (target.startsWith("file:")) return fileDestination(target.slice("file:".length), this.#source);
+    throw new RangeError(`onFailure must be an SQS queue URL, kafka://<topic> or file:<path>, got ${target}`);
   }
 
   async #close(force: boolean): Promise<void> {
@@ -392,8 +473,11 @@ export class LocalEventSourceMapping {
       }
     }
     await this.#commit(commits);
+    const committed: Record<string, string> = {};
+    for (const r of commits) committed[key(r.record.topic, r.record.partition)] = String(r.offset + 1n);
+    let sentToDestination = 0;
     if (exhausted.length > 0) {
-      await this.#toDestination({
+      sentToDestination = await this.#toDestination({
         records: exhausted,
         condition: "RetryAttemptsExhausted",
         requestId,
@@ -401,10 +485,27 @@ export class LocalEventSourceMapping {
         approximateInvokeCount: maxCount,
         ...(outcome.kind === "error" ? { functionError: "Unhandled" } : {}),
       });
+      // Stored at the destination, they were committed too (exhausted is in offset order per partition).
+      if (sentToDestination > 0)
+        for (const r of exhausted) committed[key(r.record.topic, r.record.partition)] = String(r.offset + 1n);
     }
+    const succeeded = batch.records.length - failedCount(outcome, byPartition);
+    this.#options.onInvocation?.({
+      requestId,
+      records: batch.records.length,
+      partitions: Object.keys(event.records),
+      ms: Date.now() - startedAt,
+      outcome: outcome.kind,
+      ...(outcome.kind === "error" ? { error: `${outcome.errorType}: ${outcome.errorMessage}` } : {}),
+      succeeded,
+      failed: batch.records.length - succeeded,
+      toDestination: sentToDestination,
+      committed,
+    });
   }
 
-  async #toDestination(failed: FailedBatch): Promise<void> {
+  /** Sends to the destination and commits; resolves with how many records it stored (0 when it could not). */
+  async #toDestination(failed: FailedBatch): Promise<number> {
     const destination = this.#destination;
     if (!destination) {
       this.#log("record cannot be invoked and there is no on-failure destination: partition paused", {
@@ -414,7 +515,7 @@ export class LocalEventSourceMapping {
         const state = this.#states.get(key(r.record.topic, r.record.partition));
         if (state) state.notBefore = Date.now() + 5_000;
       }
-      return;
+      return 0;
     }
     try {
       await withTimeout(
@@ -428,7 +529,7 @@ export class LocalEventSourceMapping {
         const state = this.#states.get(key(r.record.topic, r.record.partition));
         if (state) state.notBefore = Date.now() + 1_000;
       }
-      return;
+      return 0;
     }
     this.#log("sent to on-failure destination", {
       destination: destination.description,
@@ -447,6 +548,7 @@ export class LocalEventSourceMapping {
       last.set(k, r);
     }
     await this.#commit([...last.values()]);
+    return failed.records.length;
   }
 
   /** Commits `offset + 1` of each given record (the last handled one of its partition). */
@@ -571,6 +673,19 @@ function withTimeout<T>(promise: Promise<T>, ms: number, message: string): Promi
     timer = setTimeout(() => reject(new Error(`${message} within ${ms} ms`)), ms);
   });
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
+
+/** Records of the batch the invocation did not handle: all on an error, else those from each failed offset on. */
+function failedCount(
+  outcome: InvocationOutcome,
+  byPartition: ReadonlyMap<string, readonly BufferedRecord[]>,
+): number {
+  let count = 0;
+  for (const [k, records] of byPartition) {
+    const from = failedOffset(outcome, k, records);
+    if (from !== undefined) count += records.filter((r) => r.offset >= from).length;
+  }
+  return count;
 }
 
 function failedOffset(

@@ -1,3 +1,4 @@
+import { open } from "node:fs/promises";
 import { SendMessageCommand, SQSClient } from "@aws-sdk/client-sqs";
 import type { Producer } from "@platformatic/kafka";
 import type { EventSourceShape } from "./invocation";
@@ -157,5 +158,29 @@ export function kafkaDestination(
     async close() {
       await producer.close();
     },
+  };
+}
+
+/**
+ * A local file as destination (`file:<path>`), for running without AWS: one JSON line per failed
+ * record, in the shape Lambda produces to a Kafka-topic destination (the record itself under
+ * `payload`), appended and flushed before the offsets are committed.
+ */
+export function fileDestination(path: string, source: EventSourceShape): OnFailureDestination {
+  return {
+    description: `file ${path}`,
+    async send(batch) {
+      const lines = batch.records.map(
+        (one) => `${JSON.stringify(kafkaInvocationRecord(source, batch, one))}\n`,
+      );
+      const handle = await open(path, "a");
+      try {
+        await handle.writeFile(lines.join(""));
+        await handle.sync();
+      } finally {
+        await handle.close();
+      }
+    },
+    async close() {},
   };
 }

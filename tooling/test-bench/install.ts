@@ -9,11 +9,18 @@ export const KAFKA_VERSION = "4.4.0";
 const LOG4J_SLF4J_VERSION = "2.25.5";
 
 export const KAFKA_LIBS = join(TOOLS_DIR, "kafka", KAFKA_VERSION, "libs");
+/**
+ * The Apicurio Registry release the bench runs for a Confluent-compatible registry (ccompat API). The
+ * 3.0 line is the last that runs on Java 17 (3.1 onwards is compiled for Java 21).
+ */
+export const APICURIO_VERSION = "3.0.9";
+export const APICURIO_DIR = join(TOOLS_DIR, "apicurio", APICURIO_VERSION);
+export const APICURIO_JAR = join(APICURIO_DIR, `apicurio-registry-app-${APICURIO_VERSION}-runner.jar`);
 export const VENV_DIR = join(TOOLS_DIR, "venv");
 export const MOTO_SERVER = join(VENV_DIR, "bin", "moto_server");
 
-function run(command: string, args: string[]): void {
-  const result = spawnSync(command, args, { cwd: REPO_ROOT, stdio: ["ignore", "inherit", "inherit"] });
+function run(command: string, args: string[], cwd = REPO_ROOT): void {
+  const result = spawnSync(command, args, { cwd, stdio: ["ignore", "inherit", "inherit"] });
   if (result.error) throw result.error;
   if (result.status !== 0) throw new Error(`${command} ${args.join(" ")} exited with ${result.status}`);
 }
@@ -63,13 +70,45 @@ export function ensureMoto(): string {
   return MOTO_SERVER;
 }
 
+/**
+ * Puts Apicurio Registry's Quarkus distribution (`io.apicurio:apicurio-registry-app:<version>:tar.gz:all`
+ * from Maven Central: the runner jar and its lib/) in `.tools/apicurio/<version>`. Does nothing when the
+ * runner jar is there.
+ */
+export function ensureApicurio(): string {
+  if (existsSync(APICURIO_JAR)) return APICURIO_JAR;
+  rmSync(APICURIO_DIR, { recursive: true, force: true });
+  mkdirSync(APICURIO_DIR, { recursive: true });
+  // Run from the install directory: without a pom, unpack writes its markers under ./${project.basedir}.
+  run(
+    "mvn",
+    [
+      "-q",
+      "-B",
+      `-Dmaven.repo.local=${join(TOOLS_DIR, "m2")}`,
+      "dependency:unpack",
+      `-Dartifact=io.apicurio:apicurio-registry-app:${APICURIO_VERSION}:tar.gz:all`,
+      `-DoutputDirectory=${APICURIO_DIR}`,
+      "-Dmdep.overWriteReleases=true",
+    ],
+    APICURIO_DIR,
+  );
+  if (!existsSync(APICURIO_JAR)) {
+    throw new Error(
+      `Maven finished but ${APICURIO_JAR} is missing (found: ${readdirSync(APICURIO_DIR).join(", ")})`,
+    );
+  }
+  return APICURIO_JAR;
+}
+
 /** Everything the bench needs; safe to call on every run. */
 export function ensureTestBench(): void {
   ensureMoto();
   ensureKafka();
+  ensureApicurio();
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
   ensureTestBench();
-  console.log(`moto: ${MOTO_SERVER}\nkafka: ${KAFKA_LIBS}`);
+  console.log(`moto: ${MOTO_SERVER}\nkafka: ${KAFKA_LIBS}\napicurio: ${APICURIO_JAR}`);
 }

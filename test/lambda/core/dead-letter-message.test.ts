@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { deadLetterMessage } from "../../../lambda/core/dead-letter-message";
-import type { KafkaRecord } from "../../../lambda/core/kafka-event";
+import { type KafkaRecord, MALFORMED, parseKafkaEvent, recordsOf } from "../../../lambda/core/kafka-event";
 import { PoisonRecordError } from "../../../lambda/errors";
-import { kafkaRecord } from "../../../tooling/kafka-records";
+import { kafkaEvent, kafkaRecord } from "../../../tooling/kafka-records";
 
 const NOW = new Date("2026-11-23T10:15:30.000Z");
 const ARN = "arn:aws:kafka:us-east-1:123456789012:cluster/demo/abcd1234-ab12-cd34-ef56-abcdef123456-1";
@@ -78,6 +78,33 @@ describe("deadLetterMessage", () => {
       headers: [],
       eventSourceArn: null,
     });
+  });
+
+  it("carries a malformed record's bad fields as they came, null in their typed place", () => {
+    const raw = { ...record, timestamp: "yesterday", headers: [{ a: [300] }] };
+    const [parsed] = recordsOf(parseKafkaEvent(kafkaEvent([raw as unknown as KafkaRecord])));
+    const malformed = parsed?.[MALFORMED];
+    if (parsed === undefined || malformed === undefined)
+      throw new Error("the record was not kept as malformed");
+    const body = JSON.parse(
+      deadLetterMessage(parsed, malformed, { connectorId: "c", eventSourceArn: undefined, now: NOW }).body,
+    );
+    expect(body).toMatchObject({
+      topic: "orders",
+      offset: 31,
+      timestamp: null,
+      timestampType: "CREATE_TIME",
+      key: record.key,
+      value: record.value,
+      headers: null,
+      malformedFields: { timestamp: "yesterday", headers: [{ a: [300] }] },
+      errorCode: "InvalidTimestamp",
+    });
+    expect(body.errorMessage).toContain('headers[0] "a" byte 0');
+  });
+
+  it("has no malformedFields for a well-formed record", () => {
+    expect(JSON.parse(poisoned(record).body)).not.toHaveProperty("malformedFields");
   });
 
   it("sets the topic, partition, offset and errorCode attributes", () => {

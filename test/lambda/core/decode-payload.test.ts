@@ -1,7 +1,7 @@
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { renderHeaders, renderPayload } from "../../../lambda/core/decode-payload";
-import type { KafkaHeader } from "../../../lambda/core/kafka-event";
-import { base64, signedBytes } from "../../../tooling/kafka-records";
+import { decodeBase64, MAX_VALUE_DEPTH, renderPayload } from "../../../lambda/core/decode-payload";
+import { base64 } from "../../../tooling/kafka-records";
 
 const FORMATS = ["json", "string", "base64", "auto"] as const;
 const NOT_UTF8 = Uint8Array.from([0x7b, 0xff, 0xfe, 0x7d]);
@@ -12,10 +12,6 @@ function rendered(payload: string | Uint8Array, format: (typeof FORMATS)[number]
   return result.json;
 }
 
-function headers(...pairs: [string, string | Uint8Array | null][]): KafkaHeader[] {
-  return pairs.map(([name, value]) => ({ [name]: value === null ? null : signedBytes(value) }));
-}
-
 describe("renderPayload", () => {
   it.each(FORMATS)("renders an absent or null payload as null with format %s", (format) => {
     expect(renderPayload(null, format)).toMatchObject({ ok: true, json: "null" });
@@ -23,9 +19,42 @@ describe("renderPayload", () => {
   });
 
   describe("json", () => {
-    it("embeds a JSON value byte for byte, keeping whitespace, key order, 1.10 and integers beyond 2^53", () => {
-      const text = ' {"zeta": 1.10,\n  "alpha": 12345678901234567890, "n": [1e2, -0.0]}\t';
-      expect(rendered(text, "json")).toBe(text);
+    it("embeds a JSON value compact, keeping key order, 1.10, 1E+2, escapes and integers beyond 2^53", () => {
+      const text =
+        ' {"zeta": 1.10,\n  "alpha": 1234567890123456789, "n": [1E+2 , -0.0],\r\n "s": " a\\n\\u0041 " }\t';
+      expect(rendered(text, "json")).toBe(
+        '{"zeta":1.10,"alpha":1234567890123456789,"n":[1E+2,-0.0],"s":" a\\n\\u0041 "}',
+      );
+    });
+
+    it("keeps U+2028, U+2029 and non-ASCII inside strings, and drops only JSON whitespace outside them", () => {
+      expect(rendered('{ "a" : "x\u2028 y\u2029" ,\n "b" : [ { } , [ ] ] }', "json")).toBe(
+        '{"a":"x\u2028 y\u2029","b":[{},[]]}',
+      );
+    });
+
+    it("keeps duplicate object names as produced (EventBridge parses detail itself)", () => {
+      expect(rendered('{"a": 1, "a": 2}', "json")).toBe('{"a":1,"a":2}');
+    });
+
+    it("renders an empty value as null, as the connector's JsonConverter does", () => {
+      expect(renderPayload("", "json")).toEqual({ ok: true, json: "null", text: undefined });
+    });
+
+    it.each([
+      ["9223372036854775808", "IntegerOutOfRange"],
+      ['{"n": -9223372036854775809}', "IntegerOutOfRange"],
+      ["12345678901234567891234567890", "IntegerOutOfRange"],
+      [`${"[".repeat(MAX_VALUE_DEPTH + 1)}${"]".repeat(MAX_VALUE_DEPTH + 1)}`, "NestingTooDeep"],
+    ])("refuses %s as %s, a limit of PutEvents", (text, code) => {
+      expect(renderPayload(base64(text), "json")).toMatchObject({ ok: false, code });
+    });
+
+    it("accepts the int64 limits, big numbers that are not integers, and nesting at the limit", () => {
+      const limits = "[-9223372036854775808,9223372036854775807,1E+30,12345678901234567891.5]";
+      expect(rendered(limits, "json")).toBe(limits);
+      const deep = `${"[".repeat(MAX_VALUE_DEPTH)}${"]".repeat(MAX_VALUE_DEPTH)}`;
+      expect(rendered(deep, "json")).toBe(deep);
     });
 
     it("embeds JSON scalars and non-ASCII text as produced", () => {
@@ -42,7 +71,7 @@ describe("renderPayload", () => {
       });
     });
 
-    it.each(["{broken json", "", "{'a':1}", '{"a":1}x', "NaN"])("reports %j as InvalidJson", (text) => {
+    it.each(["{broken json", " ", "{'a':1}", '{"a":1}x', "NaN"])("reports %j as InvalidJson", (text) => {
       expect(renderPayload(base64(text), "json")).toMatchObject({ ok: false, code: "InvalidJson" });
     });
 
@@ -89,9 +118,9 @@ describe("renderPayload", () => {
   });
 
   describe("auto", () => {
-    it("embeds JSON as produced", () => {
-      expect(rendered('{"b":1.10,"a":12345678901234567890}', "auto")).toBe(
-        '{"b":1.10,"a":12345678901234567890}',
+    it("embeds JSON compact, otherwise as produced", () => {
+      expect(rendered('{"b":1.10,"a":1234567890123456789}', "auto")).toBe(
+        '{"b":1.10,"a":1234567890123456789}',
       );
     });
 
@@ -106,45 +135,32 @@ describe("renderPayload", () => {
   });
 });
 
-describe("renderHeaders", () => {
-  it("renders no headers as []", () => {
-    expect(renderHeaders(undefined)).toBe("[]");
-    expect(renderHeaders([])).toBe("[]");
+describe("canonical base64", () => {
+  it.each([
+    ["junk after padding", "eyJhIjoxfQ==Zm9v"],
+    ["a character outside the alphabet", "e30*"],
+    ["no base64 at all", "%%%"],
+    ["a missing padding character", "e30"],
+    ["whitespace", "e30 e30="],
+    ["the URL-safe alphabet", "e3-_"],
+    ["non-zero pad bits", "e31="],
+    ["three padding characters", "e==="],
+    ["padding in the middle", "e3=0"],
+  ])("refuses %s (%j) as InvalidBase64 in every format", (_, text) => {
+    for (const format of FORMATS) {
+      expect(renderPayload(text, format)).toMatchObject({ ok: false, code: "InvalidBase64" });
+    }
   });
 
-  it("keeps record order and duplicate names", () => {
-    expect(renderHeaders(headers(["retry", "1"], ["trace", "abc"], ["retry", "2"]))).toBe(
-      '[{"retry":"1"},{"trace":"abc"},{"retry":"2"}]',
-    );
-  });
-
-  it("decodes non-ASCII values from Java signed bytes", () => {
-    expect(renderHeaders(headers(["source", "café ☕ 😀"]))).toBe('[{"source":"café ☕ 😀"}]');
-  });
-
-  it("renders values that are not UTF-8 as base64 of the unsigned bytes", () => {
-    expect(renderHeaders([{ binary: [-1, -2, 0, -128] }])).toBe('[{"binary":"//4AgA=="}]');
-  });
-
-  it("renders a null header as null and an empty one as the empty string", () => {
-    expect(renderHeaders(headers(["gone", null], ["empty", ""]))).toBe('[{"gone":null},{"empty":""}]');
-  });
-
-  it("escapes names and values as JSON", () => {
-    const json = renderHeaders(headers(['we"ird\\name', 'va"lue\n']));
-    expect(JSON.parse(json)).toEqual([{ 'we"ird\\name': 'va"lue\n' }]);
-  });
-
-  it("renders the sample event's headers", () => {
-    const sample: KafkaHeader[] = [
-      { source: [99, 97, 102, -61, -87, 32, -30, -104, -107] },
-      { retry: [49] },
-      { retry: [50] },
-      { binary: [-1, -2, 0, -128] },
-      { empty: null },
-    ];
-    expect(renderHeaders(sample)).toBe(
-      '[{"source":"café ☕"},{"retry":"1"},{"retry":"2"},{"binary":"//4AgA=="},{"empty":null}]',
+  it("decodes exactly the texts that are the canonical encoding of their bytes", () => {
+    const alphabet = fc.constantFrom(..."AZaz09+/=-_ *e3Q".split(""));
+    fc.assert(
+      fc.property(fc.oneof(fc.string({ unit: alphabet, maxLength: 12 }), fc.base64String()), (text) => {
+        const canonical = Buffer.from(text, "base64").toString("base64") === text;
+        const decoded = decodeBase64(text);
+        return canonical ? decoded?.toString("base64") === text : decoded === undefined;
+      }),
+      { numRuns: 5_000 },
     );
   });
 });

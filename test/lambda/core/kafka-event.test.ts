@@ -1,7 +1,14 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { type KafkaEvent, parseKafkaEvent, partitionKey, recordsOf } from "../../../lambda/core/kafka-event";
-import { InvalidEventError } from "../../../lambda/errors";
+import {
+  type KafkaEvent,
+  type KafkaRecord,
+  MALFORMED,
+  parseKafkaEvent,
+  partitionKey,
+  recordsOf,
+} from "../../../lambda/core/kafka-event";
+import { InvalidEventError, MalformedRecordError } from "../../../lambda/errors";
 import { kafkaEvent, kafkaRecord } from "../../../tooling/kafka-records";
 
 const EVENTS_DIR = new URL("../../../events/", import.meta.url);
@@ -108,18 +115,123 @@ describe("parseKafkaEvent", () => {
     ["a string offset", { ...good, offset: "15" }, "`offset` as a non-negative integer"],
     ["a negative offset", { ...good, offset: -1 }, "`offset` as a non-negative integer"],
     ["an offset beyond 2^53", { ...good, offset: 2 ** 53 }, "`offset` as a non-negative integer"],
-    ["a string timestamp", { ...good, timestamp: "2026-11-23" }, "`timestamp` as epoch milliseconds"],
-    ["the connector's timestampType spelling", { ...good, timestampType: "CreateTime" }, "`timestampType`"],
-    ["a numeric key", { ...good, key: 42 }, "`key` as a base64 string or null"],
-    ["an object value", { ...good, value: { id: 1 } }, "`value` as a base64 string or null"],
-    ["headers as an object", { ...good, headers: { a: [1] } }, "`headers` as an array"],
-    ["a header value that is a string", { ...good, headers: [{ a: "x" }] }, "`headers` as an array"],
-    ["a header byte out of range", { ...good, headers: [{ a: [300] }] }, "`headers` as an array"],
-    ["a header byte that is not an integer", { ...good, headers: [{ a: [1.5] }] }, "`headers` as an array"],
-  ])("rejects %s, naming the field and the record's place", (_, bad, expected) => {
-    const error = invalidEvent(withRecord(bad));
-    expect(error.message).toContain(expected);
-    expect(error.message).toContain(`at records["orders-0"][1]`);
+  ])(
+    "rejects %s, whose coordinates are unusable, naming the field and the record's place",
+    (_, bad, expected) => {
+      const error = invalidEvent(withRecord(bad));
+      expect(error.message).toContain(expected);
+      expect(error.message).toContain(`at records["orders-0"][1]`);
+    },
+  );
+});
+
+describe("parseKafkaEvent: a malformed field with usable coordinates", () => {
+  const good = kafkaRecord({ offset: 2 });
+  /** Parses a batch of a good record then `bad`, and returns the bad one as parsed. */
+  function parsedBad(bad: unknown): KafkaRecord {
+    const records = recordsOf(parseKafkaEvent(withRecord(bad)));
+    expect(records).toHaveLength(2);
+    expect(records[0]?.[MALFORMED]).toBeUndefined();
+    return records[1] as KafkaRecord;
+  }
+
+  it.each<[string, Record<string, unknown>, string, string]>([
+    [
+      "a string timestamp",
+      { timestamp: "2026-11-23" },
+      "InvalidTimestamp",
+      '`timestamp` is not epoch milliseconds (an integer within ±8640000000000000): got "2026-11-23"',
+    ],
+    ["a fractional timestamp", { timestamp: 1.5 }, "InvalidTimestamp", "got 1.5"],
+    ["a timestamp beyond a Date", { timestamp: 9e15 }, "InvalidTimestamp", "got 9000000000000000"],
+    ["a missing timestamp", { timestamp: undefined }, "InvalidTimestamp", "got undefined"],
+    [
+      "the connector's timestampType spelling",
+      { timestampType: "CreateTime" },
+      "InvalidTimestampType",
+      '`timestampType` is not one of CREATE_TIME, LOG_APPEND_TIME, NO_TIMESTAMP_TYPE: got "CreateTime"',
+    ],
+    ["a numeric key", { key: 42 }, "InvalidKeyType", "`key` is not a base64 string or null: got a number"],
+    [
+      "an object value",
+      { value: { id: 1 } },
+      "InvalidValueType",
+      "`value` is not a base64 string or null: got an object",
+    ],
+    [
+      "headers as an object",
+      { headers: { a: [1] } },
+      "InvalidHeaders",
+      "`headers` is not an array: got an object",
+    ],
+    ["null headers", { headers: null }, "InvalidHeaders", "`headers` is not an array: got null"],
+    [
+      "a header that is not an object",
+      { headers: [{ a: [1] }, "x"] },
+      "InvalidHeaders",
+      "headers[1] is not a { name: bytes } object: got a string",
+    ],
+    [
+      "a header value that is a string",
+      { headers: [{ a: "x" }] },
+      "InvalidHeaders",
+      'headers[0] "a" is not an array of signed bytes or null: got a string',
+    ],
+    [
+      "a header byte out of range",
+      { headers: [{ a: [1] }, { b: [0, 300] }] },
+      "InvalidHeaders",
+      'headers[1] "b" byte 1 is not a signed byte (-128..127): got 300',
+    ],
+    [
+      "a header byte that is not an integer",
+      { headers: [{ a: [1.5] }] },
+      "InvalidHeaders",
+      'headers[0] "a" byte 0 is not a signed byte (-128..127): got 1.5',
+    ],
+  ])("keeps a record with %s in the batch as poison, naming the field", (_, fields, code, message) => {
+    const record = parsedBad({ ...good, ...fields });
+    expect(record).toMatchObject({ topic: "orders", partition: 0, offset: 2 });
+    expect(record[MALFORMED]).toBeInstanceOf(MalformedRecordError);
+    expect(record[MALFORMED]?.code).toBe(code);
+    expect(record[MALFORMED]?.message).toMatch(/^orders-0@2: /);
+    expect(record[MALFORMED]?.message).toContain(message);
+    expect(record[MALFORMED]?.record).toMatchObject({ topic: "orders", partition: 0, offset: 2 });
+    expect(record[MALFORMED]?.fields).toEqual(fields);
+  });
+
+  it("names every malformed field, the first one in the code, and keeps them all as they came", () => {
+    const record = parsedBad({ ...good, timestampType: 1, key: [1], headers: "h" });
+    expect(record[MALFORMED]?.code).toBe("InvalidTimestampType");
+    expect(record[MALFORMED]?.message).toContain("`timestampType`");
+    expect(record[MALFORMED]?.message).toContain("`key`");
+    expect(record[MALFORMED]?.message).toContain("`headers`");
+    expect(record[MALFORMED]?.fields).toEqual({ timestampType: 1, key: [1], headers: "h" });
+  });
+
+  it("names only the type of a malformed key, value or header value: record contents stay out of logs", () => {
+    const secret = "card-4111-1111";
+    const record = parsedBad({ ...good, key: { secret }, headers: [{ token: secret }] });
+    expect(record[MALFORMED]?.message).not.toContain(secret);
+    expect(record[MALFORMED]?.fields).toEqual({ key: { secret }, headers: [{ token: secret }] });
+  });
+
+  it("replaces the malformed fields by neutral values and keeps the valid ones", () => {
+    const record = parsedBad({ ...good, timestamp: "x", headers: 7 });
+    expect(record).toMatchObject({ timestamp: -1, headers: [], value: good.value, key: good.key });
+  });
+
+  it("leaves the event it was given untouched", () => {
+    const event = withRecord({ ...good, timestamp: "x" }) as { records: Record<string, unknown[]> };
+    const before = JSON.stringify(event);
+    parseKafkaEvent(event);
+    expect(JSON.stringify(event)).toBe(before);
+    expect(event.records["orders-0"]?.[1]).not.toHaveProperty("malformed");
+  });
+
+  it("keeps the record objects of a well-formed batch as they are", () => {
+    const event = kafkaEvent([kafkaRecord({ offset: 1 }), kafkaRecord({ offset: 2 })]);
+    expect(parseKafkaEvent(event).records["orders-0"]).toBe(event.records["orders-0"]);
   });
 });
 

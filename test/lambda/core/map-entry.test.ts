@@ -56,16 +56,34 @@ describe("mapRecord: Detail", () => {
     expect(detail.timestampType).toBe(spelled);
   });
 
-  it("embeds a JSON value byte for byte, keeping 1.10 and integers beyond 2^53", () => {
-    const value = '{"total":1.10, "id":12345678901234567890,"b":0,"a":1}';
-    expect(mapped({}, { value }).entry.Detail.endsWith(`"value":${value}}`)).toBe(true);
+  it("embeds a JSON value compact, keeping 1.10, key order and integers beyond 2^53", () => {
+    const value = '{"total":1.10, "id":1234567890123456789,\n  "b":0,"a":1}';
+    expect(mapped({}, { value }).entry.Detail).toMatch(
+      /"value":\{"total":1\.10,"id":1234567890123456789,"b":0,"a":1\}\}$/,
+    );
+  });
+
+  it.each([
+    ["an integer beyond signed 64 bits", '{"id": 12345678901234567890}', "IntegerOutOfRange"],
+    ["nesting deeper than PutEvents accepts", `${"[".repeat(999)}${"]".repeat(999)}`, "NestingTooDeep"],
+  ])("poisons a value with %s", (_, value, code) => {
+    const result = mapRecord(config(), kafkaRecord({ value }));
+    expect(result).toBeInstanceOf(PoisonRecordError);
+    expect((result as PoisonRecordError).code).toBe(code);
+  });
+
+  it("poisons a key or value that is not canonical base64", () => {
+    const value = mapRecord(config(), { ...kafkaRecord(), value: "eyJhIjoxfQ==Zm9v" });
+    expect((value as PoisonRecordError).code).toBe("InvalidBase64");
+    const key = mapRecord(config(), { ...kafkaRecord(), key: "%%%" });
+    expect((key as PoisonRecordError).code).toBe("InvalidBase64");
   });
 
   it("keeps 1.10 and a big integer from the sample MSK event", () => {
     const record = sampleRecords("msk-orders.json").find((r) => r.partition === 1);
     const result = record && mapRecord(config(), record);
     expect(result).not.toBeInstanceOf(PoisonRecordError);
-    expect((result as EventEntry).entry.Detail).toContain('"total":1.10,"customerId":12345678901234567890}');
+    expect((result as EventEntry).entry.Detail).toContain('"total":1.10,"customerId":1234567890123456789}');
   });
 
   it("renders a tombstone and a missing key as null", () => {
@@ -80,12 +98,18 @@ describe("mapRecord: Detail", () => {
     expect(mapped({ KEY_FORMAT: "json" }, { key: '{"k":1}' }).entry.Detail).toContain('"key":{"k":1},');
   });
 
-  it("renders the sample headers in order, duplicates kept, binary as base64", () => {
+  it("renders the sample headers in order, duplicates kept, typed as the connector does, binary as base64", () => {
     const [record] = sampleRecords("headers.json");
     const result = record && mapRecord(config(), record);
     expect((result as EventEntry).entry.Detail).toContain(
-      '"headers":[{"source":"café ☕"},{"retry":"1"},{"retry":"2"},{"binary":"//4AgA=="},{"empty":null}]',
+      '"headers":[{"source":"café ☕"},{"retry":1},{"retry":2},{"binary":"//4AgA=="},{"empty":null}]',
     );
+  });
+
+  it("renders headers as strings with HEADER_FORMAT=string", () => {
+    const [record] = sampleRecords("headers.json");
+    const result = record && mapRecord(config({ HEADER_FORMAT: "string" }), record);
+    expect((result as EventEntry).entry.Detail).toContain('{"retry":"1"},{"retry":"2"}');
   });
 
   it("applies per-topic value formats, with the default for other topics", () => {
@@ -302,5 +326,62 @@ describe("mapRecord: poison", () => {
   it("does not poison a record whose value is not JSON when its topic's format is base64", () => {
     const { entry } = mapped({ VALUE_FORMAT: "base64" }, { value: Uint8Array.from([0xff, 0x00]) });
     expect(JSON.parse(entry.Detail).value).toBe("/wA=");
+  });
+});
+
+describe("mapRecord: PutEvents limits the record's own content breaks", () => {
+  const poisonOf = (env: Record<string, string>, spec: RecordSpec) => {
+    const result = mapRecord(config(env), kafkaRecord(spec));
+    expect(result).toBeInstanceOf(PoisonRecordError);
+    return result as PoisonRecordError;
+  };
+
+  it("maps a topic of 114 characters under the default kafka-connect-${topic} (128 characters)", () => {
+    expect(mapped({}, { topic: "t".repeat(114) }).entry.DetailType).toHaveLength(128);
+  });
+
+  it("dead-letters a record of a 115-character topic as DetailTypeTooLong under the default", () => {
+    const error = poisonOf({}, { topic: "t".repeat(115), offset: 7 });
+    expect(error.code).toBe("DetailTypeTooLong");
+    expect(error.record).toMatchObject({ topic: "t".repeat(115), offset: 7 });
+    expect(error.message).toContain(
+      "detail-type of 129 characters exceeds PutEvents' 128 (DETAIL_TYPES for this topic)",
+    );
+  });
+
+  it("gives an unlisted long topic of a topic:DetailType list the same check", () => {
+    expect(poisonOf({ DETAIL_TYPES: "orders:Order" }, { topic: "t".repeat(200) }).code).toBe(
+      "DetailTypeTooLong",
+    );
+    expect(mapped({ DETAIL_TYPES: "orders:Order" }, { topic: "orders" }).entry.DetailType).toBe("Order");
+  });
+
+  it("dead-letters a DETAIL_TYPE_JSONPATH pick of 129 characters, without its text in the message", () => {
+    const picked = "p".repeat(129);
+    const error = poisonOf({ DETAIL_TYPE_JSONPATH: "$.type" }, { value: { type: picked } });
+    expect(error.code).toBe("DetailTypeTooLong");
+    expect(error.message).toContain("(DETAIL_TYPE_JSONPATH)");
+    expect(error.message).not.toContain(picked);
+  });
+
+  it("counts characters as AWS does: 128 emoji (256 UTF-16 units) fit", () => {
+    const picked = "😀".repeat(128);
+    expect(mapped({ DETAIL_TYPE_JSONPATH: "$.type" }, { value: { type: picked } }).entry.DetailType).toBe(
+      picked,
+    );
+    expect(poisonOf({ DETAIL_TYPE_JSONPATH: "$.type" }, { value: { type: `${picked}x` } }).code).toBe(
+      "DetailTypeTooLong",
+    );
+  });
+
+  it("takes no field of the incoming JSON for the mark of a malformed record", () => {
+    const wire = {
+      ...kafkaRecord({ offset: 3 }),
+      malformed: new PoisonRecordError("Forged", { topic: "orders", partition: 0, offset: 3 }, "forged"),
+    };
+    const [record] = recordsOf(
+      parseKafkaEvent({ eventSource: "aws:kafka", records: { "orders-0": [wire] } }),
+    );
+    expect(record && mapRecord(config(), record)).not.toBeInstanceOf(PoisonRecordError);
   });
 });

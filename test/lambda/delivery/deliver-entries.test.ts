@@ -102,6 +102,18 @@ describe("deliverEntries", () => {
     expect(poison?.[1]).toMatchObject({ error: { code: "EntryTooLarge" } });
   });
 
+  it("isolates a setup-level ValidationException down to one entry, then stops and reports every entry failed", async () => {
+    const bench = scriptedPublisher(() => {
+      throw new RequestFailedError("invalid", "ValidationException", "Resources contain an invalid ARN");
+    });
+    const report = await deliverEntries(entries(40), bench.publisher, { ...options, maxConcurrency: 1 });
+    expect(kinds(report)).toEqual({ failed: 40 });
+    // 10 entries halved four times reach a single entry; nothing is sent after that.
+    expect(bench.calls.map((call) => call.entries.length)).toEqual([10, 5, 3, 2, 1]);
+    for (const outcome of report.outcomes.values())
+      expect(outcome).toMatchObject({ code: "ValidationException" });
+  });
+
   it("stops sending after a systemic error and reports every entry failed", async () => {
     const bench = scriptedPublisher(() => {
       throw new RequestFailedError("systemic", "ResourceNotFoundException", "bus not found");

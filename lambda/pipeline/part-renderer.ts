@@ -1,0 +1,55 @@
+import { renderPayload } from "../core/decode-payload";
+import type { KafkaRecord } from "../core/kafka-event";
+import type { MappingConfig } from "../core/map-entry";
+import type { PartRenderer, RecordPart } from "../core/part-rendering";
+import { formatFor } from "../core/record-format";
+import { REGISTRY_FORMATS, type RecordFormat, type RegistryFormat } from "../env-names";
+import type { RegistryDecoder, RegistryPayload } from "../schema-registry/registry-decoder";
+
+function isRegistryFormat(format: RecordFormat): format is RegistryFormat {
+  return (REGISTRY_FORMATS as readonly string[]).includes(format);
+}
+
+/**
+ * The format a part is read in. A part the event source mapping already decoded through its own schema
+ * registry integration carries `keySchemaMetadata`/`valueSchemaMetadata` and is JSON (SPEC §9).
+ * https://docs.aws.amazon.com/lambda/latest/dg/services-consume-kafka-events.html
+ */
+export function partFormat(config: MappingConfig, record: KafkaRecord, part: RecordPart): RecordFormat {
+  if (part === "key")
+    return record.keySchemaMetadata === undefined ? formatFor(config.keyFormat, record.topic) : "json";
+  return record.valueSchemaMetadata === undefined ? formatFor(config.valueFormat, record.topic) : "json";
+}
+
+/**
+ * The registry payload of a part, when its format is a schema-registry one and it has bytes; a null or
+ * absent part renders as `null` without the registry.
+ */
+export function registryPayload(
+  config: MappingConfig,
+  record: KafkaRecord,
+  part: RecordPart,
+): RegistryPayload | undefined {
+  const format = partFormat(config, record, part);
+  const base64 = record[part];
+  if (!isRegistryFormat(format) || base64 === undefined || base64 === null) return undefined;
+  return { bytes: Buffer.from(base64, "base64"), format, topic: record.topic, part };
+}
+
+/** Renders parts by their configured format; schema-registry formats go through `registry`. */
+export function partRenderer(config: MappingConfig, registry: RegistryDecoder | undefined): PartRenderer {
+  return (record, part) => {
+    const format = partFormat(config, record, part);
+    if (!isRegistryFormat(format)) return renderPayload(record[part], format);
+    const payload = registryPayload(config, record, part);
+    if (payload === undefined) return renderPayload(record[part], "json");
+    if (registry === undefined) {
+      return {
+        ok: false,
+        code: "NoSchemaRegistry",
+        expected: `${format} bytes, but no schema registry is configured`,
+      };
+    }
+    return registry.render(payload);
+  };
+}
