@@ -11,6 +11,7 @@ import { parseKafkaEvent } from "../lambda/core/kafka-event";
 import { deadlineFrom } from "../lambda/delivery/deadline";
 import { handler } from "../lambda/handler";
 import { processBatch } from "../lambda/process-batch";
+import { reportBatch } from "../lambda/telemetry";
 import { lambdaContext } from "../tooling/local-aws/lambda-context";
 import { sdkDefaultPublisher, sdkTunedPublisher } from "./sdk-publishers";
 
@@ -55,7 +56,7 @@ export interface HandlerBatchResult {
 
 type Invoke = (event: unknown, context: Context) => Promise<{ batchItemFailures: unknown[] }>;
 
-/** The handler as deployed, or the same pipeline with an SDK-based publisher. */
+/** The handler as deployed, or the same pipeline (all but middy's wrappers) with an SDK-based publisher. */
 function invoker(variant: PublisherVariant): Invoke {
   if (variant === "project") return (event, context) => handler(event, context);
   const config = loadConfig();
@@ -66,7 +67,10 @@ function invoker(variant: PublisherVariant): Invoke {
   return async (event, context) => {
     const deadline = deadlineFrom(() => context.getRemainingTimeInMillis(), config.deadlineMarginMs);
     const batch = parseKafkaEvent(event);
-    return (await processBatch(batch, config, { publisher, deadLetters: undefined }, deadline)).response;
+    const result = await processBatch(batch, config, { publisher, deadLetters: undefined }, deadline);
+    // As the handler does (its logs and metrics are part of every variant's cost).
+    reportBatch(result, config);
+    return result.response;
   };
 }
 
