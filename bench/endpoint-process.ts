@@ -26,7 +26,8 @@ export interface EndpointStats {
 }
 
 const settings = JSON.parse(process.argv[2] ?? "{}") as EndpointSettings;
-const random = seededRandom(42);
+// Reseeded on "reset": every measured run meets the same sequence of throttled entries.
+let random = seededRandom(42);
 const fresh = (): EndpointStats => ({ calls: 0, entries: 0, accepted: 0, throttled: 0, maxInFlight: 0 });
 let stats = fresh();
 let inFlight = 0;
@@ -70,6 +71,7 @@ process.on("message", (message: { type: string }) => {
   if (message.type === "stats") process.send?.({ type: "stats", stats });
   if (message.type === "reset") {
     stats = fresh();
+    random = seededRandom(42);
     tokens = settings.throttle.kind === "quota" ? settings.throttle.burst : 0;
     refilledAt = performance.now();
     process.send?.({ type: "reset" });

@@ -17,6 +17,26 @@ export interface ThrottlingRun {
   readonly delivered: number;
   readonly failed: number;
   readonly maxInFlight: number;
+  /** Each measured run's wall time, in run order. */
+  readonly wallMsRuns?: readonly number[];
+}
+
+/** The mean of one policy's runs (counts rounded), its maximum in flight. */
+function meanOf(runs: readonly ThrottlingRun[]): ThrottlingRun {
+  const mean = (pick: (run: ThrottlingRun) => number) =>
+    runs.reduce((total, run) => total + pick(run), 0) / runs.length;
+  const first = runs[0] as ThrottlingRun;
+  return {
+    scenario: first.scenario,
+    policy: first.policy,
+    wallMs: mean((run) => run.wallMs),
+    requests: Math.round(mean((run) => run.requests)),
+    throttledEntries: Math.round(mean((run) => run.throttledEntries)),
+    delivered: Math.round(mean((run) => run.delivered)),
+    failed: Math.round(mean((run) => run.failed)),
+    maxInFlight: Math.max(...runs.map((run) => run.maxInFlight)),
+    wallMsRuns: runs.map((run) => Math.round(run.wallMs)),
+  };
 }
 
 /**
@@ -35,7 +55,8 @@ async function withFixedLimit<T>(run: () => Promise<T>): Promise<T> {
 
 /**
  * `deliverEntries` with the real EventBridge publisher against the endpoint in a child process that
- * answers after `delayMs` and throttles entries: adaptive concurrency next to fixed, same everything else.
+ * answers after `delayMs` and throttles entries: adaptive concurrency next to fixed, same everything else,
+ * each the mean of two runs in ABBA order.
  */
 export async function benchThrottling(script: string, quick: boolean): Promise<ThrottlingRun[]> {
   const config = loadConfig({ ...BENCH_ENV, AWS_REGION: "us-east-1" });
@@ -58,11 +79,14 @@ export async function benchThrottling(script: string, quick: boolean): Promise<T
       process.env.AWS_ACCESS_KEY_ID = "bench";
       process.env.AWS_SECRET_ACCESS_KEY = "bench";
       const client = eventBridgeClient({ ...config, eventBridgeEndpointUrl: endpoint.url });
-      const publisher = eventBridgePublisher(client, undefined);
+      const publisher = eventBridgePublisher(client, config);
       const options = { ...config, deadline: { remainingMs: () => 600_000 } };
-      // Warm-up: open the connections and compile the code paths.
-      await deliverEntries(entries.slice(0, 200), publisher, options);
-      for (const policy of ["adaptive", "fixed"] as const) {
+      // Warm-up, a whole unmeasured run: open the connections, compile the code paths, size the heap
+      // (the first full run was measurably slower than the next ones whatever its policy).
+      await deliverEntries(entries, publisher, options);
+      // ABBA: each policy once early and once late, so neither gains from running second.
+      const measured: ThrottlingRun[] = [];
+      for (const policy of ["adaptive", "fixed", "fixed", "adaptive"] as const) {
         await endpoint.reset();
         const start = performance.now();
         const deliver = () => deliverEntries(entries, publisher, options);
@@ -70,7 +94,7 @@ export async function benchThrottling(script: string, quick: boolean): Promise<T
         const wallMs = performance.now() - start;
         const stats = await endpoint.stats();
         const kinds = [...report.outcomes.values()].map((outcome) => outcome.kind);
-        runs.push({
+        measured.push({
           scenario: scenario.name,
           policy,
           wallMs,
@@ -81,6 +105,8 @@ export async function benchThrottling(script: string, quick: boolean): Promise<T
           maxInFlight: stats.maxInFlight,
         });
       }
+      for (const policy of ["adaptive", "fixed"] as const)
+        runs.push(meanOf(measured.filter((run) => run.policy === policy)));
       client.destroy();
     } finally {
       endpoint.close();

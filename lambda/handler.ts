@@ -21,7 +21,7 @@ const signerReady = config.globalEndpointId === undefined ? Promise.resolve() : 
 const claimChecks = claimCheckPorts(config);
 const sqs = config.dlqUrl === undefined ? undefined : sqsDeadLetters(sqsClient(config.dlqUrl), config.dlqUrl);
 const ports: BatchPorts = {
-  publisher: eventBridgePublisher(eventBridgeClient(config), config.globalEndpointId),
+  publisher: eventBridgePublisher(eventBridgeClient(config), config),
   deadLetters: sqs !== undefined && claimChecks !== undefined ? claimChecks.deadLetters(sqs) : sqs,
   ...(claimChecks === undefined ? {} : { offload: claimChecks.offload }),
   ...(usesSchemaRegistry(config) ? { registry: registryDecoderFor(config) } : {}),

@@ -1,3 +1,10 @@
+/** Answers per sample of the throttled share: enough entries (10 per request) to tell 30 % from 20 %. */
+const MIN_SAMPLE = 8;
+/** A sample more throttled than the tolerated share by this much is a signal. */
+const MARGIN = 0.1;
+/** After a cut, throttling that stays above this fraction of its level did not come from our load. */
+const UNCHANGED = 0.75;
+
 /**
  * Concurrency that adapts to throttling, additive-increase/multiplicative-decrease like TCP congestion
  * control: a throttled request halves the limit, every request answered without throttling grows it by
@@ -5,14 +12,25 @@
  * A fixed concurrency either under-uses EventBridge's quota or keeps hammering it while it throttles.
  *
  * A request only partly throttled (some entries `ThrottlingException`, the rest accepted) is a milder
- * signal: it cuts the limit by a quarter of the throttled share, at most once per window (requests
- * sent before the last cut carry news the cut already answered, as TCP reduces once per round trip),
- * and its accepted share counts toward growth. Without this, a steady trickle of throttled entries in
- * every request would pin the limit at 1.
+ * and noisier signal, and it need not come from our load: EventBridge may throttle a share of entries
+ * whatever we send. So the limit samples the throttled share over a round of answers, and a share above
+ * what it tolerates is a probe: it cuts the limit in proportion and samples again at the lower limit. If
+ * the share fell, the throttling followed our load (a quota): the cut stays and the probing goes on. If
+ * it did not, the cut only cost throughput: the limit goes back, and that share is tolerated from then
+ * on. Without the probe, load-independent throttling pinned the limit far below the maximum (2.2× slower
+ * than a fixed 16 under 30 % random throttling, docs/performance.md).
  */
 export class AdaptiveLimit {
   #limit: number;
   #window = 0;
+  /** The throttled share seen not to fall with the limit. */
+  #tolerated = 0;
+  /** The current sample: answers to skip (sent before the last cut), answers seen, throttled share summed. */
+  #sample = { skip: 0, answers: 0, throttled: 0 };
+  /** Consecutive samples above the tolerated share. */
+  #highSamples = 0;
+  /** Set while the answers at a lower limit are sampled: the limit and share before the cut. */
+  #probe: { readonly limit: number; readonly share: number } | undefined;
 
   constructor(readonly max: number) {
     this.#limit = max;
@@ -28,17 +46,66 @@ export class AdaptiveLimit {
   }
 
   /**
-   * A request was throttled: `share` is the throttled fraction of its entries (1, the default, for a
-   * whole request), `sentInWindow` the {@link window} when it was sent.
+   * A request was throttled: without arguments, refused as a whole (an HTTP-level `ThrottlingException`);
+   * otherwise `share` is the throttled fraction of its entries and `sentInWindow` the {@link window}
+   * when it was sent. Only a refused request halves the limit at once: all entries of a small request
+   * (a retry of one or two entries) are throttled often enough under load-independent throttling.
    */
   onThrottled(share = 1, sentInWindow?: number): void {
-    if (share < 1 && sentInWindow !== undefined && sentInWindow < this.#window) return;
-    this.#limit = Math.max(1, this.#limit * (share >= 1 ? 0.5 : 1 - share / 4));
-    this.#window += 1;
+    if (sentInWindow === undefined) {
+      this.#cut(this.#limit * 0.5);
+      this.#probe = undefined;
+      return;
+    }
+    if (sentInWindow < this.#window) return;
+    this.#record(share);
   }
 
-  /** A request was answered: `share` is the fraction of its entries accepted (1 by default). */
+  /**
+   * A request was answered: `share` is the fraction of its entries accepted (1 by default; less after
+   * an {@link onThrottled} call for the same answer, which recorded its throttled share).
+   */
   onSuccess(share = 1): void {
     this.#limit = Math.min(this.max, this.#limit + share / this.#limit);
+    if (share >= 1) this.#record(0);
+  }
+
+  #record(throttledShare: number): void {
+    const sample = this.#sample;
+    if (sample.skip > 0) {
+      sample.skip -= 1;
+      return;
+    }
+    sample.answers += 1;
+    sample.throttled += throttledShare;
+    const size = Math.max(MIN_SAMPLE, this.current);
+    // A sample whose throttled answers already exceed what a full one may hold decides at once, so a
+    // wave of fully throttled answers cuts after two of them, not after a round (unless probing).
+    const decided = this.#probe === undefined && sample.throttled > (this.#tolerated + MARGIN) * size;
+    if (sample.answers < size && !decided) return;
+    const share = sample.throttled / sample.answers;
+    this.#sample = { skip: 0, answers: 0, throttled: 0 };
+    const probe = this.#probe;
+    this.#probe = undefined;
+    if (probe !== undefined && share > probe.share * UNCHANGED) {
+      this.#tolerated = Math.max(this.#tolerated, share);
+      this.#limit = Math.max(this.#limit, probe.limit);
+      return;
+    }
+    // Two samples in a row: one high sample in a run of random throttling is common enough, and its
+    // probe would then see the share "fall" back to its usual level and keep the cut.
+    this.#highSamples = share > this.#tolerated + MARGIN ? this.#highSamples + 1 : 0;
+    if (this.#highSamples >= 2) {
+      this.#highSamples = 0;
+      this.#probe = { limit: this.#limit, share };
+      this.#cut(this.#limit * (1 - share));
+    }
+  }
+
+  #cut(to: number): void {
+    // The answers to requests already in flight were sent at the old limit: not part of the next sample.
+    this.#sample = { skip: this.current, answers: 0, throttled: 0 };
+    this.#limit = Math.max(1, to);
+    this.#window += 1;
   }
 }

@@ -19,7 +19,7 @@ export async function inProcessTarget(config: Config, timeoutMs = 300_000): Prom
   const eventBridge = eventBridgeClient(config);
   const sqs = config.dlqUrl === undefined ? undefined : sqsClient(config.dlqUrl);
   const ports = {
-    publisher: eventBridgePublisher(eventBridge, config.globalEndpointId),
+    publisher: eventBridgePublisher(eventBridge, config),
     deadLetters:
       sqs === undefined || config.dlqUrl === undefined ? undefined : sqsDeadLetters(sqs, config.dlqUrl),
   };

@@ -69,4 +69,60 @@ describe("AdaptiveLimit", () => {
     succeed(limit, 10);
     expect(limit.current).toBe(1);
   });
+
+  describe("partly throttled answers", () => {
+    /** `count` answers with `share` of their entries throttled, as deliverEntries reports them. */
+    function answer(limit: AdaptiveLimit, count: number, share: number): void {
+      for (let i = 0; i < count; i++) {
+        if (share === 0) limit.onSuccess();
+        else {
+          limit.onThrottled(share, limit.window);
+          limit.onSuccess(1 - share);
+        }
+      }
+    }
+
+    it("probes a throttled share by cutting the limit in proportion", () => {
+      const limit = new AdaptiveLimit(16);
+      answer(limit, 16, 0.3);
+      expect(limit.current).toBe(11);
+    });
+
+    it("goes back and tolerates a share that does not fall with the limit", () => {
+      const limit = new AdaptiveLimit(16);
+      answer(limit, 16, 0.3);
+      expect(limit.current).toBe(11);
+      // The answers in flight at the cut, then a sample at the lower limit: still 30 % throttled.
+      answer(limit, 16 + 13, 0.3);
+      expect(limit.current).toBe(16);
+      answer(limit, 200, 0.3);
+      expect(limit.current).toBe(16);
+    });
+
+    it("keeps cutting while the share falls with the limit, as under a quota", () => {
+      const limit = new AdaptiveLimit(16);
+      answer(limit, 16, 0.5);
+      expect(limit.current).toBe(8);
+      // At the lower limit nothing is throttled: the cut stays (the limit regrows by about one a round).
+      answer(limit, 16 + 9, 0);
+      const before = limit.current;
+      expect(before).toBeLessThan(12);
+      answer(limit, 16, 0.4);
+      expect(limit.current).toBeLessThan(before * 0.7);
+    });
+
+    it("still halves at once when a request is refused as a whole", () => {
+      const limit = new AdaptiveLimit(16);
+      answer(limit, 16, 0.3);
+      answer(limit, 200, 0.3);
+      limit.onThrottled();
+      expect(limit.current).toBe(8);
+    });
+
+    it("counts a small request with every entry throttled as a sample, not a refusal", () => {
+      const limit = new AdaptiveLimit(16);
+      limit.onThrottled(1, limit.window);
+      expect(limit.current).toBe(16);
+    });
+  });
 });
