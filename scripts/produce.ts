@@ -121,7 +121,7 @@ runCli(
       return 0;
     } catch (error) {
       throw new Error(
-        `cannot produce to ${topic} through ${brokers.join(",")}: ${kafkaErrorCauses(error).join("; ")}`,
+        `cannot produce to ${topic} through ${brokers.join(",")}: ${kafkaErrorCauses(error, connection).join("; ")}`,
       );
     } finally {
       await producer.close(true).catch(() => {});

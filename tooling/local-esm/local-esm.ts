@@ -99,19 +99,44 @@ export class KafkaConnectionError extends Error {
   override readonly name = "KafkaConnectionError";
 }
 
-/** The messages at the bottom of a Kafka client error (its `errors` and `cause` chain), each once. */
-export function kafkaErrorCauses(error: unknown): string[] {
+/**
+ * The messages at the bottom of a Kafka client error (its `errors` and `cause` chain), each once, with
+ * the broker's own explanation when it sent one (a failed SASL handshake says which mechanism and why).
+ * Given the connection options, a connection the broker closed at once, with no SASL or no TLS
+ * configured, gets a hint: that is how a SASL or SSL listener answers a client that does not speak it.
+ */
+export function kafkaErrorCauses(error: unknown, connection?: KafkaConnectionOptions): string[] {
   const leaves = new Set<string>();
+  let closed = false;
   const walk = (e: unknown, depth: number) => {
     if (typeof e !== "object" || e === null || depth > 8) return;
-    const { errors, cause, message } = e as { errors?: unknown[]; cause?: unknown; message?: string };
+    const { errors, cause, message, serverErrorMessage } = e as {
+      errors?: unknown[];
+      cause?: unknown;
+      message?: string;
+      serverErrorMessage?: unknown;
+    };
     const children = [...(Array.isArray(errors) ? errors : []), ...(cause === undefined ? [] : [cause])];
-    if (children.length === 0 && message) leaves.add(message);
+    if (children.length === 0 && message) {
+      const detail =
+        typeof serverErrorMessage === "string" && serverErrorMessage !== "" && serverErrorMessage !== message
+          ? `${message.replace(/\.$/, "")}: ${serverErrorMessage}`
+          : message;
+      leaves.add(detail);
+      if (/^Connection closed/.test(message)) closed = true;
+    }
     for (const child of children) walk(child, depth + 1);
   };
   walk(error, 0);
   if (leaves.size === 0) leaves.add(error instanceof Error ? error.message : String(error));
-  return [...leaves];
+  const causes = [...leaves];
+  if (closed && connection !== undefined && (connection.sasl === undefined || connection.tls === undefined)) {
+    const missing = [connection.sasl === undefined ? "SASL" : "", connection.tls === undefined ? "TLS" : ""]
+      .filter((m) => m !== "")
+      .join(" or ");
+    causes.push(`the broker closed the connection: does its listener need ${missing}?`);
+  }
+  return causes;
 }
 
 export interface LocalEsmStats {
@@ -223,7 +248,7 @@ export class LocalEventSourceMapping {
     } catch (error) {
       await this.#close(true);
       throw new KafkaConnectionError(
-        `cannot join consumer group ${groupId} through ${brokers.join(",")}: ${kafkaErrorCauses(error).join("; ")}`,
+        `cannot join consumer group ${groupId} through ${brokers.join(",")}: ${kafkaErrorCauses(error, this.#options.connection ?? {}).join("; ")}`,
         { cause: error },
       );
     }
@@ -247,7 +272,7 @@ export class LocalEventSourceMapping {
       await probe.metadata({ topics: [] });
     } catch (error) {
       throw new KafkaConnectionError(
-        `cannot reach Kafka through ${this.#options.brokers.join(",")}: ${kafkaErrorCauses(error).join("; ")}`,
+        `cannot reach Kafka through ${this.#options.brokers.join(",")}: ${kafkaErrorCauses(error, this.#options.connection ?? {}).join("; ")}`,
         { cause: error },
       );
     } finally {
