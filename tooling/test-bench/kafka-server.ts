@@ -5,6 +5,13 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { freePort, waitForPort } from "./free-port";
 import { ensureKafka } from "./install";
+import {
+  makeTestCertificates,
+  type SecuredListeners,
+  scramFormatArgs,
+  securedListenerProperties,
+  TEST_SASL_USER,
+} from "./kafka-security";
 import { exitOf, stopServer } from "./server-process";
 
 export interface KafkaServer {
@@ -12,6 +19,8 @@ export interface KafkaServer {
   readonly bootstrap: string;
   readonly dataDir: string;
   readonly logFile: string;
+  /** The SASL and TLS listeners, when started with `security: true`. */
+  readonly secured?: SecuredListeners;
   stop(): Promise<void>;
 }
 
@@ -20,6 +29,12 @@ export interface KafkaServerOptions {
   readonly heapMb?: number;
   /** Default partitions of auto-created topics (default 1). */
   readonly numPartitions?: number;
+  /**
+   * Also listen with SASL_PLAINTEXT, SSL and SASL_SSL (PLAIN and SCRAM-SHA-256/512 for
+   * {@link TEST_SASL_USER}, a CA made in the temp dir): costs a few openssl runs at start, so only the
+   * tests of secured connections ask for it.
+   */
+  readonly security?: boolean;
 }
 
 const LOG4J2 = `status = warn
@@ -42,6 +57,27 @@ export async function startKafka(options: KafkaServerOptions = {}): Promise<Kafk
   const libs = ensureKafka();
   const [port, controllerPort] = [await freePort(), await freePort()];
   const dataDir = mkdtempSync(join(tmpdir(), "kafka-bench-"));
+  const securedPorts = options.security
+    ? { saslPlaintext: await freePort(), ssl: await freePort(), saslSsl: await freePort() }
+    : undefined;
+  let tls: ReturnType<typeof makeTestCertificates> | undefined;
+  try {
+    if (securedPorts) tls = makeTestCertificates(dataDir);
+  } catch (error) {
+    rmSync(dataDir, { recursive: true, force: true });
+    throw error;
+  }
+  const listeners = [
+    `PLAINTEXT://127.0.0.1:${port}`,
+    ...(securedPorts
+      ? [
+          `SASL_PLAINTEXT://127.0.0.1:${securedPorts.saslPlaintext}`,
+          `SSL://127.0.0.1:${securedPorts.ssl}`,
+          `SASL_SSL://127.0.0.1:${securedPorts.saslSsl}`,
+        ]
+      : []),
+  ];
+  const protocols = securedPorts ? ",SASL_PLAINTEXT:SASL_PLAINTEXT,SSL:SSL,SASL_SSL:SASL_SSL" : "";
   const logFile = join(dataDir, "kafka.log");
   const properties = join(dataDir, "server.properties");
   writeFileSync(
@@ -50,11 +86,11 @@ export async function startKafka(options: KafkaServerOptions = {}): Promise<Kafk
       "process.roles=broker,controller",
       "node.id=1",
       `controller.quorum.bootstrap.servers=127.0.0.1:${controllerPort}`,
-      `listeners=PLAINTEXT://127.0.0.1:${port},CONTROLLER://127.0.0.1:${controllerPort}`,
-      `advertised.listeners=PLAINTEXT://127.0.0.1:${port}`,
+      `listeners=${listeners.join(",")},CONTROLLER://127.0.0.1:${controllerPort}`,
+      `advertised.listeners=${listeners.join(",")}`,
       "controller.listener.names=CONTROLLER",
       "inter.broker.listener.name=PLAINTEXT",
-      "listener.security.protocol.map=CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT",
+      `listener.security.protocol.map=CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT${protocols}`,
       `log.dirs=${join(dataDir, "data")}`,
       `num.partitions=${options.numPartitions ?? 1}`,
       "offsets.topic.replication.factor=1",
@@ -68,6 +104,7 @@ export async function startKafka(options: KafkaServerOptions = {}): Promise<Kafk
       "num.io.threads=2",
       "background.threads=2",
       "message.max.bytes=8388608",
+      ...(tls ? securedListenerProperties(tls) : []),
       "",
     ].join("\n"),
   );
@@ -86,7 +123,17 @@ export async function startKafka(options: KafkaServerOptions = {}): Promise<Kafk
   ];
   const format = spawnSync(
     "java",
-    [...jvm, "kafka.tools.StorageTool", "format", "--standalone", "-t", randomUUID(), "-c", properties],
+    [
+      ...jvm,
+      "kafka.tools.StorageTool",
+      "format",
+      "--standalone",
+      "-t",
+      randomUUID(),
+      "-c",
+      properties,
+      ...(securedPorts ? scramFormatArgs() : []),
+    ],
     { encoding: "utf8" },
   );
   if (format.status !== 0) {
@@ -100,7 +147,7 @@ export async function startKafka(options: KafkaServerOptions = {}): Promise<Kafk
   });
   const exited = exitOf(child);
   try {
-    await waitForPort("127.0.0.1", port, 60_000);
+    for (const p of [port, ...Object.values(securedPorts ?? {})]) await waitForPort("127.0.0.1", p, 60_000);
   } catch (error) {
     child.kill("SIGKILL");
     throw new Error(`Kafka did not start; see ${logFile}`, { cause: error });
@@ -109,6 +156,17 @@ export async function startKafka(options: KafkaServerOptions = {}): Promise<Kafk
     bootstrap: `127.0.0.1:${port}`,
     dataDir,
     logFile,
+    ...(securedPorts && tls
+      ? {
+          secured: {
+            saslPlaintext: `127.0.0.1:${securedPorts.saslPlaintext}`,
+            ssl: `127.0.0.1:${securedPorts.ssl}`,
+            saslSsl: `127.0.0.1:${securedPorts.saslSsl}`,
+            caFile: tls.caFile,
+            user: TEST_SASL_USER,
+          },
+        }
+      : {}),
     async stop() {
       await stopServer(child, exited, 15_000);
       rmSync(dataDir, { recursive: true, force: true });
