@@ -1,9 +1,14 @@
 // biome-ignore-all lint/suspicious/noTemplateCurlyInString: ${topic} is the connector's DETAIL_TYPES placeholder, not a template literal
 import { readFileSync } from "node:fs";
+import { GetSchemaVersionCommand, GlueClient } from "@aws-sdk/client-glue";
+import avro from "avsc";
+import { mockClient } from "aws-sdk-client-mock";
 import { describe, expect, it } from "vitest";
 import { checkConfig } from "../../lambda/config";
 import { mapRecord } from "../../lambda/core/map-entry";
 import { PoisonRecordError } from "../../lambda/errors";
+import { partRenderer, registryPayload } from "../../lambda/pipeline/part-renderer";
+import { registryDecoderFor } from "../../lambda/schema-registry/registry-decoder-for";
 import { parseJsonWithComments } from "../../tooling/cli/cli";
 import { kafkaRecord } from "../../tooling/kafka-records";
 import { migrateConnectorConfig } from "../../tooling/migration/connector-config";
@@ -142,16 +147,52 @@ describe("migrate-connector on the connector README's examples", () => {
     expect(migration.problems.join("\n")).toMatch(/key\.converter\.schemas\.enable/);
   });
 
-  it("Avro example: Source, DetailType and Resources agree with the connector for both topics", () => {
+  it("Avro example: the full printed environment loads, and the events agree with the connector for both topics", async () => {
     const document = withAccount(fixture("readme-avro.json5"));
-    const { VALUE_FORMAT, GLUE_REGISTRY_REGION, ...environment } =
-      migrateConnectorConfig(document).environment;
-    expect([VALUE_FORMAT, GLUE_REGISTRY_REGION]).toEqual(["avro", "us-east-1"]);
-    // The value format does not change these three fields; the loader on this branch has no Avro decoder yet.
-    for (const topic of ["avro-topic-1", "avro-topic-2"]) {
-      expect(functionEvent(environment, topic, { id: 1 })).toEqual(
-        connectorEvent(document.config, topic, { id: 1 }),
-      );
+    const environment = migrateConnectorConfig(document).environment;
+    const { config, problems } = checkConfig(environment);
+    expect(problems.map((p) => p.message)).toEqual([]);
+    if (config === undefined) throw new Error("no config");
+    expect(config.glueRegistryRegion).toBe("us-east-1");
+    // The values are Glue-framed Avro, decoded by the function's own registry decoder; only the Glue
+    // API answer is scripted (the decoder against moto's Glue is tested in the e2e suite).
+    const orderType = avro.Type.forSchema({
+      type: "record",
+      name: "Order",
+      fields: [{ name: "id", type: "long" }],
+    });
+    const versionId = "b7b4a7f0-0f1e-4c2b-9d3a-2f6e1c9a8b01";
+    const glue = mockClient(GlueClient);
+    glue
+      .on(GetSchemaVersionCommand, { SchemaVersionId: versionId })
+      .resolves({ DataFormat: "AVRO", SchemaDefinition: JSON.stringify(orderType.schema()) });
+    try {
+      const body = orderType.toBuffer({ id: 1 });
+      const framed = Buffer.concat([
+        Buffer.from([0x03, 0x00]),
+        Buffer.from(versionId.replaceAll("-", ""), "hex"),
+        body,
+      ]);
+      const decoder = registryDecoderFor(config);
+      for (const topic of ["avro-topic-1", "avro-topic-2"]) {
+        const record = kafkaRecord({ topic, key: { order: 1 }, value: framed });
+        const payload = registryPayload(config, record, "value");
+        expect(payload?.format).toBe("avro");
+        await decoder.prepare(payload === undefined ? [] : [payload], new AbortController().signal);
+        const mapped = mapRecord(config, record, partRenderer(config, decoder));
+        if (mapped instanceof PoisonRecordError || "retryable" in mapped) throw new Error(String(mapped));
+        const { Source, DetailType, Resources } = mapped.entry;
+        expect({ Source, DetailType, Resources }).toEqual(connectorEvent(document.config, topic, { id: 1 }));
+        expect(JSON.parse(mapped.entry.Detail ?? "{}")).toMatchObject({
+          key: { order: 1 },
+          value: { id: 1 },
+        });
+      }
+      const asked = glue.commandCalls(GetSchemaVersionCommand);
+      expect(asked).toHaveLength(1);
+      expect(await asked[0]?.thisValue.config.region()).toBe("us-east-1");
+    } finally {
+      glue.restore();
     }
   });
 });
