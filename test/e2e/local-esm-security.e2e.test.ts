@@ -31,6 +31,7 @@ function runScript(script: string, args: readonly string[], env: Record<string, 
 function cliSecurity(security: KafkaSecurity): string[] {
   return [
     ...(security.tls?.caFile === undefined ? [] : ["--tls-ca", security.tls.caFile]),
+    ...(security.tls?.insecure ? ["--tls-insecure"] : []),
     ...(security.sasl === undefined
       ? []
       : ["--sasl", security.sasl.mechanism, "--username", security.sasl.username ?? ""]),
@@ -51,25 +52,31 @@ afterAll(() => kafka?.stop());
 
 describe("local ESM and produce against a secured broker", () => {
   const cases = [
-    { name: "SASL/PLAIN over SASL_PLAINTEXT", listener: "saslPlaintext", mechanism: "plain", tls: false },
+    { name: "SASL/PLAIN over SASL_PLAINTEXT", listener: "saslPlaintext", mechanism: "plain", tls: "none" },
     {
       name: "SASL/SCRAM-SHA-256 over SASL_PLAINTEXT",
       listener: "saslPlaintext",
       mechanism: "scram-256",
-      tls: false,
+      tls: "none",
     },
     {
       name: "SASL/SCRAM-SHA-512 over SASL_PLAINTEXT",
       listener: "saslPlaintext",
       mechanism: "scram-512",
-      tls: false,
+      tls: "none",
     },
-    { name: "TLS with the cluster's CA", listener: "ssl", mechanism: undefined, tls: true },
+    { name: "TLS with the cluster's CA", listener: "ssl", mechanism: undefined, tls: "ca" },
+    {
+      name: "TLS without verification (--tls-insecure)",
+      listener: "ssl",
+      mechanism: undefined,
+      tls: "insecure",
+    },
     {
       name: "SASL/SCRAM-SHA-512 over TLS (SASL_SSL)",
       listener: "saslSsl",
       mechanism: "scram-512",
-      tls: true,
+      tls: "ca",
     },
   ] as const;
 
@@ -78,7 +85,8 @@ describe("local ESM and produce against a secured broker", () => {
     async ({ listener, mechanism, tls }) => {
       const broker = secured[listener];
       const security: KafkaSecurity = {
-        ...(tls ? { tls: { caFile: secured.caFile } } : {}),
+        ...(tls === "ca" ? { tls: { caFile: secured.caFile } } : {}),
+        ...(tls === "insecure" ? { tls: { insecure: true } } : {}),
         ...(mechanism === undefined ? {} : { sasl: { mechanism, ...secured.user } }),
       };
       const topic = `secured-${listener}-${mechanism ?? "tls"}-${randomUUID().slice(0, 8)}`;
