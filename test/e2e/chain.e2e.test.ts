@@ -2,15 +2,15 @@ import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import type { KafkaEvent } from "../../lambda/core/kafka-event";
 import type { LambdaHandler } from "../../tooling/local-esm/invocation";
-import { LocalEventSourceMapping } from "../../tooling/local-esm/local-esm";
 import { type Bench, createBench, drainQueue } from "./aws-fixtures";
 import { account, type DeliveredEvent, handlerEnv, missingAndDuplicates, watchQueues } from "./chain";
-import { committedOffsets, createTopics, produce, waitFor } from "./kafka-fixtures";
+import { createTopics, produce } from "./kafka-fixtures";
 import { loadHandler } from "./load-handler";
+import { runUntilCommitted } from "./run-until-committed";
 
 const bootstrap = inject("kafkaBootstrap");
 const moto = inject("motoEndpoint");
-const silent = () => {};
+const _silent = () => {};
 const DETAIL_FIELDS = [
   "topic",
   "partition",
@@ -21,38 +21,6 @@ const DETAIL_FIELDS = [
   "key",
   "value",
 ];
-
-async function runUntilCommitted(
-  handler: LambdaHandler,
-  topics: { topic: string; partitions: number; end: number[] }[],
-  options: { batchSize?: number; batchingWindowMs?: number } = {},
-): Promise<void> {
-  const groupId = randomUUID();
-  const esm = new LocalEventSourceMapping({
-    brokers: [bootstrap],
-    topics: topics.map((t) => t.topic),
-    handler,
-    groupId,
-    reportBatchItemFailures: true,
-    timeoutMs: 60_000,
-    log: process.env.E2E_DEBUG
-      ? (m, f) => console.log(new Date().toISOString(), m, JSON.stringify(f))
-      : silent,
-    ...options,
-  });
-  await esm.start();
-  const done = await waitFor(
-    async () => {
-      const committed = await committedOffsets(bootstrap, groupId, topics);
-      return topics.every((t) => t.end.every((end, p) => committed.get(`${t.topic}-${p}`) === BigInt(end)));
-    },
-    120_000,
-    300,
-  );
-  await esm.stop();
-  if (process.env.E2E_DEBUG) console.log(new Date().toISOString(), JSON.stringify(esm.stats));
-  expect(done, "every partition committed to its end").toBe(true);
-}
 
 describe("Kafka → local ESM → handler → EventBridge (moto) → SQS", () => {
   const id = randomUUID().slice(0, 8);

@@ -3,47 +3,14 @@ import { CreateBucketCommand, GetObjectCommand, S3Client } from "@aws-sdk/client
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { restoreClaimCheck } from "../../lambda/offload/restore-event";
 import type { LambdaHandler } from "../../tooling/local-esm/invocation";
-import { LocalEventSourceMapping } from "../../tooling/local-esm/local-esm";
 import { type Bench, createBench, drainQueue } from "./aws-fixtures";
 import { type DeliveredEvent, handlerEnv } from "./chain";
-import { committedOffsets, createTopics, produce, waitFor } from "./kafka-fixtures";
+import { createTopics, produce } from "./kafka-fixtures";
 import { loadHandler } from "./load-handler";
+import { runUntilCommitted } from "./run-until-committed";
 
 const bootstrap = inject("kafkaBootstrap");
 const moto = inject("motoEndpoint");
-
-/** Runs a local ESM over `topic` (one partition) until the group committed `end`. */
-async function runUntilCommitted(
-  handler: LambdaHandler,
-  topics: readonly string[],
-  end: number,
-): Promise<void> {
-  const groupId = randomUUID();
-  const esm = new LocalEventSourceMapping({
-    brokers: [bootstrap],
-    topics,
-    handler,
-    groupId,
-    reportBatchItemFailures: true,
-    timeoutMs: 60_000,
-    log: () => {},
-  });
-  await esm.start();
-  const done = await waitFor(
-    async () => {
-      const committed = await committedOffsets(
-        bootstrap,
-        groupId,
-        topics.map((topic) => ({ topic, partitions: 1 })),
-      );
-      return topics.every((topic) => committed.get(`${topic}-0`) === BigInt(end));
-    },
-    120_000,
-    300,
-  );
-  await esm.stop();
-  expect(done, "every partition committed to its end").toBe(true);
-}
 
 describe("claim-check: Kafka → local ESM → handler → S3 (moto) + EventBridge (moto)", () => {
   const id = randomUUID().slice(0, 8);
@@ -91,8 +58,8 @@ describe("claim-check: Kafka → local ESM → handler → S3 (moto) + EventBrid
       { topic: orders, key: Buffer.from("order-2"), value: Buffer.from('{"small":2}') },
       { topic: blobs, key: Buffer.from("blob-0"), value: bytes },
     ]);
-    await runUntilCommitted(handler, [orders], 3);
-    await runUntilCommitted(handler, [blobs], 1);
+    await runUntilCommitted(handler, [{ topic: orders, partitions: 1, end: [3] }]);
+    await runUntilCommitted(handler, [{ topic: blobs, partitions: 1, end: [1] }]);
 
     const events = await drainQueue<DeliveredEvent>(bench.sqs, bench.catchAllQueueUrl, { expected: 4 });
     const at = (topic: string, offset: number) =>

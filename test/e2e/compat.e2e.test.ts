@@ -5,13 +5,12 @@ import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { renderHeaders } from "../../lambda/core/header-render";
 import { signedBytes } from "../../tooling/kafka-records";
-import type { LambdaHandler } from "../../tooling/local-esm/invocation";
-import { LocalEventSourceMapping } from "../../tooling/local-esm/local-esm";
 import { type Bench, createBench, drainQueue } from "./aws-fixtures";
 import { type DeliveredEvent, handlerEnv } from "./chain";
 import { connectorHeaderItems, oracleJavaVersion, ruleMatches } from "./connect-oracle/oracle";
-import { committedOffsets, createTopics, produce, waitFor } from "./kafka-fixtures";
+import { createTopics, produce } from "./kafka-fixtures";
 import { loadHandler } from "./load-handler";
+import { runUntilCommitted } from "./run-until-committed";
 
 const bootstrap = inject("kafkaBootstrap");
 const moto = inject("motoEndpoint");
@@ -36,29 +35,6 @@ async function ruleToQueue(bench: Bench, name: string, pattern: object): Promise
   );
   events.destroy();
   return QueueUrl as string;
-}
-
-async function runUntilCommitted(handler: LambdaHandler, topic: string, end: number): Promise<void> {
-  const groupId = randomUUID();
-  const esm = new LocalEventSourceMapping({
-    brokers: [bootstrap],
-    topics: [topic],
-    handler,
-    groupId,
-    reportBatchItemFailures: true,
-    timeoutMs: 60_000,
-    log: () => {},
-  });
-  await esm.start();
-  const done = await waitFor(
-    async () =>
-      (await committedOffsets(bootstrap, groupId, [{ topic, partitions: 1 }])).get(`${topic}-0`) ===
-      BigInt(end),
-    120_000,
-    300,
-  );
-  await esm.stop();
-  expect(done, "the partition committed to its end").toBe(true);
 }
 
 describe("connector compatibility: Kafka → local ESM → handler → EventBridge (moto)", () => {
@@ -101,7 +77,7 @@ describe("connector compatibility: Kafka → local ESM → handler → EventBrid
       },
       { topic, partition: 0, key: Buffer.from("order-2"), value: Buffer.alloc(0) },
     ]);
-    await runUntilCommitted(handler, topic, 2);
+    await runUntilCommitted(handler, [{ topic, partitions: 1, end: [2] }]);
 
     const all = await drainQueue<DeliveredEvent>(bench.sqs, bench.catchAllQueueUrl, { expected: 2 });
     const byOffset = [...all].sort((a, b) => a.detail.offset - b.detail.offset);

@@ -1,4 +1,3 @@
-import { type ChildProcess, spawn } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import type { Context } from "aws-lambda";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -9,23 +8,7 @@ import { KafkaConnectionError, LocalEventSourceMapping } from "../../tooling/loc
 import type { SecuredListeners } from "../../tooling/test-bench/kafka-security";
 import { type KafkaServer, startKafka } from "../../tooling/test-bench/kafka-server";
 import { committedOffsets, createTopics, waitFor } from "./kafka-fixtures";
-
-/** Runs a CLI of scripts/ as a child process, collecting its output. */
-function runScript(script: string, args: readonly string[], env: Record<string, string> = {}) {
-  const child: ChildProcess = spawn("node_modules/.bin/tsx", [script, ...args], {
-    env: { ...process.env, ...env },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  const output = { stdout: "", stderr: "" };
-  child.stdout?.on("data", (chunk: Buffer) => {
-    output.stdout += chunk.toString();
-  });
-  child.stderr?.on("data", (chunk: Buffer) => {
-    output.stderr += chunk.toString();
-  });
-  const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
-  return { child, output, exited };
-}
+import { runScript } from "./run-script";
 
 /** The produce command's options for one way of connecting. */
 function cliSecurity(security: KafkaSecurity): string[] {

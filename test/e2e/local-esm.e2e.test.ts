@@ -1,4 +1,3 @@
-import { type ChildProcess, spawn } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -17,6 +16,7 @@ import {
 import { type Bench, createBench, drainQueue } from "./aws-fixtures";
 import { committedOffsets, createTopics, produce, waitFor } from "./kafka-fixtures";
 import { loadHandler } from "./load-handler";
+import { runScript } from "./run-script";
 
 const bootstrap = inject("kafkaBootstrap");
 const moto = inject("motoEndpoint");
@@ -363,23 +363,6 @@ describe("local event source mapping", () => {
     expect(seen.size).toBe(600);
   });
 });
-
-/** Runs a CLI of scripts/ as a child process, collecting its output. */
-function runScript(script: string, args: readonly string[], env: Record<string, string> = {}) {
-  const child: ChildProcess = spawn("node_modules/.bin/tsx", [script, ...args], {
-    env: { ...process.env, ...env },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  const output = { stdout: "", stderr: "" };
-  child.stdout?.on("data", (chunk: Buffer) => {
-    output.stdout += chunk.toString();
-  });
-  child.stderr?.on("data", (chunk: Buffer) => {
-    output.stderr += chunk.toString();
-  });
-  const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
-  return { child, output, exited };
-}
 
 describe("local-esm with the CDK app's defaults", () => {
   let bench: Bench;

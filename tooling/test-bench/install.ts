@@ -25,29 +25,35 @@ function run(command: string, args: string[], cwd = REPO_ROOT): void {
   if (result.status !== 0) throw new Error(`${command} ${args.join(" ")} exited with ${result.status}`);
 }
 
+/** A Maven artifact, `groupId:artifactId:version`. */
+export type MavenArtifact = `${string}:${string}:${string}`;
+
 /**
- * Puts the Kafka broker's jars (kafka_2.13 and its runtime dependencies, from Maven Central) in
- * `.tools/kafka/<version>/libs`. Maven's repository is `.tools/m2`, so nothing is cached outside the clone.
- * Does nothing when the jars are there.
+ * Puts `artifacts` and their runtime dependencies (from Maven Central) in `libs`, through a throwaway pom
+ * in `<libs>/../pom`. Maven's repository is `.tools/m2`, so nothing is cached outside the clone. Does
+ * nothing when `marker` (a jar the download must bring) is there.
  */
-export function ensureKafka(): string {
-  const marker = join(KAFKA_LIBS, `kafka_2.13-${KAFKA_VERSION}.jar`);
-  if (existsSync(marker)) return KAFKA_LIBS;
-  const pomDir = join(TOOLS_DIR, "kafka", KAFKA_VERSION, "pom");
+export function ensureMavenLibs(libs: string, marker: string, artifacts: readonly MavenArtifact[]): string {
+  const markerPath = join(libs, marker);
+  if (existsSync(markerPath)) return libs;
+  const pomDir = join(libs, "..", "pom");
   mkdirSync(pomDir, { recursive: true });
+  const dependencies = artifacts.map((artifact) => {
+    const [groupId, artifactId, version] = artifact.split(":");
+    return `    <dependency><groupId>${groupId}</groupId><artifactId>${artifactId}</artifactId><version>${version}</version></dependency>`;
+  });
   writeFileSync(
     join(pomDir, "pom.xml"),
     `<project xmlns="http://maven.apache.org/POM/4.0.0">
   <modelVersion>4.0.0</modelVersion>
-  <groupId>local.test-bench</groupId><artifactId>kafka-runtime</artifactId><version>1</version>
+  <groupId>local.test-bench</groupId><artifactId>libs</artifactId><version>1</version>
   <dependencies>
-    <dependency><groupId>org.apache.kafka</groupId><artifactId>kafka_2.13</artifactId><version>${KAFKA_VERSION}</version></dependency>
-    <dependency><groupId>org.apache.logging.log4j</groupId><artifactId>log4j-slf4j-impl</artifactId><version>${LOG4J_SLF4J_VERSION}</version></dependency>
+${dependencies.join("\n")}
   </dependencies>
 </project>
 `,
   );
-  rmSync(KAFKA_LIBS, { recursive: true, force: true });
+  rmSync(libs, { recursive: true, force: true });
   run("mvn", [
     "-q",
     "-B",
@@ -56,12 +62,20 @@ export function ensureKafka(): string {
     `-Dmaven.repo.local=${join(TOOLS_DIR, "m2")}`,
     "dependency:copy-dependencies",
     "-DincludeScope=runtime",
-    `-DoutputDirectory=${KAFKA_LIBS}`,
+    `-DoutputDirectory=${libs}`,
   ]);
-  if (!existsSync(marker)) {
-    throw new Error(`Maven finished but ${marker} is missing (found: ${readdirSync(KAFKA_LIBS).join(", ")})`);
+  if (!existsSync(markerPath)) {
+    throw new Error(`Maven finished but ${markerPath} is missing (found: ${readdirSync(libs).join(", ")})`);
   }
-  return KAFKA_LIBS;
+  return libs;
+}
+
+/** Puts the Kafka broker's jars (kafka_2.13 and its runtime dependencies) in `.tools/kafka/<version>/libs`. */
+export function ensureKafka(): string {
+  return ensureMavenLibs(KAFKA_LIBS, `kafka_2.13-${KAFKA_VERSION}.jar`, [
+    `org.apache.kafka:kafka_2.13:${KAFKA_VERSION}`,
+    `org.apache.logging.log4j:log4j-slf4j-impl:${LOG4J_SLF4J_VERSION}`,
+  ]);
 }
 
 /** Installs moto's server mode from PyPI into `.tools/venv` (via scripts/ensure-venv.sh, idempotent). */

@@ -1,6 +1,7 @@
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, writeFileSync } from "node:fs";
+import { existsSync } from "node:fs";
 import { join } from "node:path";
+import { ensureMavenLibs } from "../../../tooling/test-bench/install";
 import { TOOLS_DIR } from "../../../tooling/test-bench/paths";
 
 /** The Kafka Connect release whose header typing the oracle runs: the test bench's broker release. */
@@ -12,38 +13,11 @@ const SOURCES = ["HeaderOracle.java", "RuleOracle.java"].map((file) => join(impo
 
 /** Puts connect-json, connect-api and event-ruler (and their dependencies) from Maven Central into `.tools/`. */
 function ensureConnectJars(): string {
-  if (existsSync(join(LIBS, `event-ruler-${EVENT_RULER_VERSION}.jar`))) return LIBS;
-  const pomDir = join(TOOLS_DIR, "connect-oracle", CONNECT_VERSION, "pom");
-  mkdirSync(pomDir, { recursive: true });
-  writeFileSync(
-    join(pomDir, "pom.xml"),
-    `<project xmlns="http://maven.apache.org/POM/4.0.0">
-  <modelVersion>4.0.0</modelVersion>
-  <groupId>local.test-bench</groupId><artifactId>connect-oracle</artifactId><version>1</version>
-  <dependencies>
-    <dependency><groupId>org.apache.kafka</groupId><artifactId>connect-json</artifactId><version>${CONNECT_VERSION}</version></dependency>
-    <dependency><groupId>org.apache.kafka</groupId><artifactId>connect-api</artifactId><version>${CONNECT_VERSION}</version></dependency>
-    <dependency><groupId>software.amazon.event.ruler</groupId><artifactId>event-ruler</artifactId><version>${EVENT_RULER_VERSION}</version></dependency>
-  </dependencies>
-</project>
-`,
-  );
-  const result = spawnSync(
-    "mvn",
-    [
-      "-q",
-      "-B",
-      "-f",
-      join(pomDir, "pom.xml"),
-      `-Dmaven.repo.local=${join(TOOLS_DIR, "m2")}`,
-      "dependency:copy-dependencies",
-      "-DincludeScope=runtime",
-      `-DoutputDirectory=${LIBS}`,
-    ],
-    { stdio: ["ignore", "inherit", "inherit"] },
-  );
-  if (result.status !== 0) throw new Error(`mvn could not fetch connect-json ${CONNECT_VERSION}`);
-  return LIBS;
+  return ensureMavenLibs(LIBS, `event-ruler-${EVENT_RULER_VERSION}.jar`, [
+    `org.apache.kafka:connect-json:${CONNECT_VERSION}`,
+    `org.apache.kafka:connect-api:${CONNECT_VERSION}`,
+    `software.amazon.event.ruler:event-ruler:${EVENT_RULER_VERSION}`,
+  ]);
 }
 
 /** What the connector puts in `detail.headers` for one header value: the item's JSON, or undefined where it fails the record. */
