@@ -19,13 +19,13 @@ export const PROJECT_ROOT = resolve(import.meta.dirname, "..");
 export const HANDLER_ENTRY = "./lambda/handler.ts";
 
 /**
- * The function's bundle: ESM with code splitting (https://esbuild.github.io/api/#splitting). The entry
- * file `index.mjs` holds what a JSON-only function evaluates at cold start; each dynamically imported
- * module (Avro, Protobuf and JSON Schema codecs, the Glue, Secrets Manager and S3 clients) becomes a
- * `chunk-<hash>.mjs` that Node.js reads and parses on first use only, so a JSON-only function neither
- * parses nor holds that code. Every output file gets the banner (chunks call require() too). The AWS
- * SDK is bundled, so the deployed code runs the versions the lockfile pins and the tests ran. Plain
- * JSON, so that the Docker fallback of the CDK app runs the very same options.
+ * The function's bundle in `outdir`: ESM with code splitting (https://esbuild.github.io/api/#splitting).
+ * Each dynamically imported module (the Avro, Protobuf and JSON Schema codecs, the Glue, Secrets Manager
+ * and S3 clients, the credential providers a function may not use) becomes a chunk that Node.js reads
+ * and parses on first use only; `index.mjs` and the chunks it imports statically (code it shares with
+ * those modules) are what a JSON-only function loads at cold start. Every output file gets the banner
+ * (chunks call require() too). The AWS SDK is bundled, so the deployed code runs the versions the
+ * lockfile pins and the tests ran. Plain JSON, so that the CDK app's Docker fallback runs the same options.
  */
 export function functionBundle(root: string, outdir: string): BuildOptions {
   return {

@@ -39,6 +39,11 @@ const STAND_INS: Readonly<Record<string, string>> = {
   [ENV.offloadS3Bucket]: "created-by-the-stack",
 };
 
+/** Installs the esbuild version argv[2] names and builds with the options of argv[1]. */
+const BUNDLE_IN_IMAGE = `const [options, version] = process.argv.slice(1);
+require("node:child_process").execFileSync("npm", ["install", "--no-save", "--prefix", "/tmp/esbuild", "esbuild@" + version], { stdio: "inherit" });
+require("/tmp/esbuild/node_modules/esbuild").buildSync(JSON.parse(options));`;
+
 /**
  * The function's code: `functionBundle` (an `index.mjs` entry and its chunks) built with esbuild's JS API
  * here, or, where esbuild cannot be loaded, in the Node.js 24 build image with the same options and the
@@ -69,11 +74,6 @@ function functionCode(): lambda.AssetCode {
     },
   });
 }
-
-/** Installs the esbuild version argv[2] names and builds with the options of argv[1]. */
-const BUNDLE_IN_IMAGE = `const [options, version] = process.argv.slice(1);
-require("node:child_process").execFileSync("npm", ["install", "--no-save", "--prefix", "/tmp/esbuild", "esbuild@" + version], { stdio: "inherit" });
-require("/tmp/esbuild/node_modules/esbuild").buildSync(JSON.parse(options));`;
 
 /** The version of `name` that package-lock.json pins. */
 function lockedVersion(name: string): string {
