@@ -158,6 +158,19 @@ const [concurrent, reference, tuned] = batchFigures as [
 ];
 const cpuRatio = concurrent.cpuMs / reference.cpuMs;
 const maxRssMB = concurrent.maxRssMB;
+// The same runs from the one-file bundle deployed before code splitting, for what splitting changes.
+log("the batch again from the single-file bundle");
+const singleFileRuns: HandlerBatchResult[] = [];
+for (let run = 0; run < 3; run += 1) {
+  singleFileRuns.push(
+    await runHandler(children.handlerBatchSingleFile, endpoint.url, batchFile, { publisher: "project" }),
+  );
+  await endpoint.reset();
+}
+const singleFile = {
+  rssBeforeMB: median(singleFileRuns.map((run) => run.rssBeforeMB)),
+  maxRssMB: median(singleFileRuns.map((run) => run.maxRssMB)),
+};
 // The same batch with V8 sizing its heap from this host's memory, for what the flags change.
 log("the batch again at V8's default heap sizing");
 const v8Defaults = await runHandler(children.handlerBatch, endpoint.url, batchFile, {
@@ -232,16 +245,17 @@ const targets = [
     met: maxRssMB <= rssLimitMB,
   },
   {
-    figure: "bundle (KB)",
-    value: bundleFigure.bytes / 1024,
+    // Code splitting: what a cold start reads is index.mjs and the chunks it imports statically.
+    figure: "bundle at cold start: index.mjs + its static chunks (KB)",
+    value: bundleFigure.split.coldStartBytes / 1024,
     target: "≤ 1024",
-    met: bundleFigure.bytes <= 1_048_576,
+    met: bundleFigure.split.coldStartBytes <= 1_048_576,
   },
   {
-    figure: "cold import (ms)",
-    value: bundleFigure.coldImportMs,
+    figure: "cold import of index.mjs (ms)",
+    value: bundleFigure.split.coldImportMs,
     target: "≤ 300",
-    met: bundleFigure.coldImportMs <= 300,
+    met: bundleFigure.split.coldImportMs <= 300,
   },
 ];
 
@@ -265,6 +279,7 @@ const results = {
     optionSdkTuned: tuned,
     cpuRatioToReference: cpuRatio,
     v8DefaultHeapSizing: v8Defaults,
+    singleFileBundle: { ...singleFile, runs: singleFileRuns },
     maxConcurrency1: {
       ...serial,
       records: serialBatch.records,
@@ -377,14 +392,41 @@ console.table([
     value: f(v8Defaults.maxRssMB),
     reference: `NODE_OPTIONS="" instead of "${NODE_OPTIONS_DEPLOYED}"`,
   },
-  { figure: "bundle, SDK included (KB)", value: f(bundleFigure.bytes / 1024), reference: "1,024" },
   {
-    figure: "bundle, @aws-sdk/* external (KB)",
-    value: f(bundleFigure.bytesWithoutSdk / 1024),
+    figure: "  single-file bundle: peak / before the event (MB)",
+    value: `${f(singleFile.maxRssMB)} / ${f(singleFile.rssBeforeMB)}`,
+    reference: "the same batch, code not split",
+  },
+  {
+    figure: "bundle at cold start: index.mjs + static chunks (KB)",
+    value: f(bundleFigure.split.coldStartBytes / 1024),
+    reference: "1,024",
+  },
+  {
+    figure: `  of which index.mjs; + ${bundleFigure.split.coldStartChunks} chunks (KB)`,
+    value: f(bundleFigure.split.entryBytes / 1024),
     reference: "",
   },
-  { figure: "cold import (ms, median)", value: f(bundleFigure.coldImportMs), reference: "300" },
-  { figure: "fresh node process + import (ms)", value: f(bundleFigure.coldProcessMs), reference: "" },
+  {
+    figure: `  all ${bundleFigure.split.chunks + 1} files, chunks loaded on first use included (KB)`,
+    value: f(bundleFigure.split.totalBytes / 1024),
+    reference: `single file: ${f(bundleFigure.singleFile.bytes / 1024)}`,
+  },
+  {
+    figure: "  at cold start, @aws-sdk/* external (KB)",
+    value: f(bundleFigure.splitWithoutSdk.coldStartBytes / 1024),
+    reference: "",
+  },
+  {
+    figure: "cold import of index.mjs (ms, median)",
+    value: f(bundleFigure.split.coldImportMs),
+    reference: `300; single file: ${f(bundleFigure.singleFile.coldImportMs)}`,
+  },
+  {
+    figure: "fresh node process + import (ms)",
+    value: f(bundleFigure.split.coldProcessMs),
+    reference: `single file: ${f(bundleFigure.singleFile.coldProcessMs)}`,
+  },
 ]);
 console.log(`6. Adaptive vs fixed concurrency (MAX_CONCURRENCY=16, RETRIES_MAX=2, ${LATENCY_MS} ms latency)`);
 console.table(

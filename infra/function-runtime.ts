@@ -1,5 +1,7 @@
 // How the function's code is bundled and run: one definition for the CDK app
 // (infra/kafka-to-eventbridge.ts) and for the bench, which measures the same bundle (bench/bundle.ts).
+import { join, resolve } from "node:path";
+import type { BuildOptions } from "esbuild";
 
 /** ESM output: packages that still call require() need one (https://github.com/evanw/esbuild/issues/1921). */
 export const REQUIRE_BANNER =
@@ -9,6 +11,44 @@ export const REQUIRE_BANNER =
 export const BUNDLE_ALIASES: Readonly<Record<string, string>> = {
   "node:http": "./lambda/node-http.cjs",
 };
+
+/** The project root, the working directory of every bundle. */
+export const PROJECT_ROOT = resolve(import.meta.dirname, "..");
+
+/** The handler the function bundles (SPEC §1), relative to the project root; the export stays `handler`. */
+export const HANDLER_ENTRY = "./lambda/handler.ts";
+
+/**
+ * The function's bundle in `outdir`: ESM with code splitting (https://esbuild.github.io/api/#splitting).
+ * Each dynamically imported module (the Avro, Protobuf and JSON Schema codecs, the Glue, Secrets Manager
+ * and S3 clients, the credential providers a function may not use) becomes a chunk that Node.js reads
+ * and parses on first use only; `index.mjs` and the chunks it imports statically (code it shares with
+ * those modules) are what a JSON-only function loads at cold start. Every output file gets the banner
+ * (chunks call require() too). The AWS SDK is bundled, so the deployed code runs the versions the
+ * lockfile pins and the tests ran. Plain JSON, so that the CDK app's Docker fallback runs the same options.
+ */
+export function functionBundle(root: string, outdir: string): BuildOptions {
+  return {
+    absWorkingDir: root,
+    entryPoints: { index: HANDLER_ENTRY },
+    outdir,
+    bundle: true,
+    splitting: true,
+    platform: "node",
+    target: "node24",
+    format: "esm",
+    outExtension: { ".js": ".mjs" },
+    minify: true,
+    sourcemap: true,
+    mainFields: ["module", "main"],
+    banner: { js: REQUIRE_BANNER },
+    alias: { ...BUNDLE_ALIASES },
+    logLevel: "error",
+  };
+}
+
+/** The entry file of the function's bundle in `outdir` (the `index` of `index.handler`). */
+export const bundleEntry = (outdir: string): string => join(outdir, "index.mjs");
 
 /**
  * The old generation V8 may grow to. The 10,000-record 6 MB bench batch still completes with 32 MB

@@ -1,5 +1,7 @@
+import { readFileSync } from "node:fs";
+import { createRequire } from "node:module";
 import { join } from "node:path";
-import { CfnResource, Duration, RemovalPolicy } from "aws-cdk-lib";
+import { AssetHashType, AssetStaging, CfnResource, Duration, RemovalPolicy } from "aws-cdk-lib";
 import type * as cloudwatch from "aws-cdk-lib/aws-cloudwatch";
 import * as cloudwatchActions from "aws-cdk-lib/aws-cloudwatch-actions";
 import * as events from "aws-cdk-lib/aws-events";
@@ -7,7 +9,6 @@ import * as iam from "aws-cdk-lib/aws-iam";
 import * as kms from "aws-cdk-lib/aws-kms";
 import * as lambda from "aws-cdk-lib/aws-lambda";
 import { KafkaDlq, SqsDlq } from "aws-cdk-lib/aws-lambda-event-sources";
-import * as nodejs from "aws-cdk-lib/aws-lambda-nodejs";
 import * as logs from "aws-cdk-lib/aws-logs";
 import * as s3 from "aws-cdk-lib/aws-s3";
 import * as sns from "aws-cdk-lib/aws-sns";
@@ -16,7 +17,7 @@ import * as sqs from "aws-cdk-lib/aws-sqs";
 import { Construct } from "constructs";
 import { ENV } from "../lambda/env-names";
 import { unknownNames } from "./did-you-mean";
-import { BUNDLE_ALIASES, functionNodeOptions, REQUIRE_BANNER } from "./function-runtime";
+import { functionBundle, functionNodeOptions, PROJECT_ROOT } from "./function-runtime";
 import { checkHandlerEnvironment, handlerEnvironment } from "./handler-settings";
 import { grantKafkaAccess, sourceAccessConfigurations } from "./kafka-access";
 import { createAlarms, createDashboard } from "./monitoring";
@@ -24,9 +25,6 @@ import { acknowledgeRule, acknowledgeWildcardResource } from "./nag-acknowledgme
 import { type KafkaToEventBridgeProps, OPTION_NAMES, type ResolvedOptions, resolveOptions } from "./options";
 import { S3FailureDestination } from "./s3-failure-destination";
 import { grantFunctionRegistries, MappingSchemaRegistryConfig } from "./schema-registry-access";
-
-/** The handler the function bundles (SPEC §1); the path and export stay fixed. */
-export const HANDLER_ENTRY = join(import.meta.dirname, "..", "lambda", "handler.ts");
 
 // SQS keeps a message at most 14 days: https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/API_SetQueueAttributes.html
 const QUEUE_RETENTION = Duration.days(14);
@@ -41,12 +39,58 @@ const STAND_INS: Readonly<Record<string, string>> = {
   [ENV.offloadS3Bucket]: "created-by-the-stack",
 };
 
+/** Installs the esbuild version argv[2] names and builds with the options of argv[1]. */
+const BUNDLE_IN_IMAGE = `const [options, version] = process.argv.slice(1);
+require("node:child_process").execFileSync("npm", ["install", "--no-save", "--prefix", "/tmp/esbuild", "esbuild@" + version], { stdio: "inherit" });
+require("/tmp/esbuild/node_modules/esbuild").buildSync(JSON.parse(options));`;
+
+/**
+ * The function's code: `functionBundle` (an `index.mjs` entry and its chunks) built with esbuild's JS API
+ * here, or, where esbuild cannot be loaded, in the Node.js 24 build image with the same options and the
+ * esbuild version the lockfile pins. Not `NodejsFunction`: it passes `--outfile`, which esbuild forbids
+ * with code splitting.
+ */
+function functionCode(): lambda.AssetCode {
+  const inImage = functionBundle(AssetStaging.BUNDLING_INPUT_DIR, AssetStaging.BUNDLING_OUTPUT_DIR);
+  return lambda.Code.fromAsset(PROJECT_ROOT, {
+    // The hash of the bundle, not of the project folder and its node_modules.
+    assetHashType: AssetHashType.OUTPUT,
+    bundling: {
+      local: {
+        tryBundle(outputDir) {
+          let esbuild: typeof import("esbuild");
+          try {
+            esbuild = createRequire(import.meta.url)("esbuild");
+          } catch {
+            return false;
+          }
+          esbuild.buildSync(functionBundle(PROJECT_ROOT, outputDir));
+          return true;
+        },
+      },
+      image: lambda.Runtime.NODEJS_24_X.bundlingImage,
+      environment: { npm_config_cache: "/tmp/npm-cache", npm_config_update_notifier: "false" },
+      command: ["node", "-e", BUNDLE_IN_IMAGE, JSON.stringify(inImage), lockedVersion("esbuild")],
+    },
+  });
+}
+
+/** The version of `name` that package-lock.json pins. */
+function lockedVersion(name: string): string {
+  const lock: { packages?: Record<string, { version?: unknown }> } = JSON.parse(
+    readFileSync(join(PROJECT_ROOT, "package-lock.json"), "utf8"),
+  );
+  const version = lock.packages?.[`node_modules/${name}`]?.version;
+  if (typeof version !== "string") throw new Error(`package-lock.json pins no version of ${name}`);
+  return version;
+}
+
 /**
  * The whole deployment of SPEC §8: the function, its log group, the dead-letter and on-failure
  * destinations, one Kafka event source mapping per topic, least-privilege grants and alarms.
  */
 export class KafkaToEventBridge extends Construct {
-  readonly function: nodejs.NodejsFunction;
+  readonly function: lambda.Function;
   readonly role: iam.Role;
   readonly logGroup: logs.LogGroup;
   readonly eventBus: events.IEventBus;
@@ -120,9 +164,9 @@ export class KafkaToEventBridge extends Construct {
       );
     }
 
-    this.function = new nodejs.NodejsFunction(this, "Function", {
-      entry: HANDLER_ENTRY,
-      handler: "handler",
+    this.function = new lambda.Function(this, "Function", {
+      code: functionCode(),
+      handler: "index.handler",
       runtime: lambda.Runtime.NODEJS_24_X,
       architecture: lambda.Architecture.ARM_64,
       memorySize: options.memorySize,
@@ -133,21 +177,6 @@ export class KafkaToEventBridge extends Construct {
       role: this.role,
       logGroup: this.logGroup,
       description: "Turns Kafka records into EventBridge events (kafka-eventbridge-lambda)",
-      projectRoot: join(import.meta.dirname, ".."),
-      depsLockFilePath: join(import.meta.dirname, "..", "package-lock.json"),
-      bundling: {
-        minify: true,
-        sourceMap: true,
-        target: "node24",
-        format: nodejs.OutputFormat.ESM,
-        mainFields: ["module", "main"],
-        banner: REQUIRE_BANNER,
-        esbuildArgs: {
-          "--alias": Object.entries(BUNDLE_ALIASES).map(([path, target]) => `${path}=${target}`),
-        },
-        // Bundle the SDK too, so the deployed code runs the versions the lockfile pins and tests ran.
-        bundleAwsSDK: true,
-      },
       environment: { NODE_OPTIONS: functionNodeOptions(options.memorySize), ...environment },
     });
 

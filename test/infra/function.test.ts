@@ -1,5 +1,5 @@
 import { execFileSync } from "node:child_process";
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { Match, Template } from "aws-cdk-lib/assertions";
@@ -194,6 +194,50 @@ describe("the bundled function", () => {
     bundled = { fn, assetPath: join(directory, String(fn?.Metadata?.["aws:asset:path"])) };
     return bundled;
   };
+  const codeFiles = () =>
+    readdirSync(bundle().assetPath)
+      .filter((file) => file.endsWith(".mjs"))
+      .sort();
+  /** The source files (from its source map) each output file of the asset was bundled from. */
+  const sourcesOf = (file: string): string[] =>
+    JSON.parse(readFileSync(join(bundle().assetPath, `${file}.map`), "utf8")).sources;
+  /** The output files holding code from `source` (a path fragment such as `node_modules/avsc/`). */
+  const filesWith = (source: string) =>
+    codeFiles().filter((file) => sourcesOf(file).some((s) => s.includes(source)));
+
+  /**
+   * Imports `file` of the asset in a fresh `node` with the function's minimum configuration; returns the
+   * asset files loaded (a load hook sees each module), whether node:http or undici loaded, and what `run`
+   * (an expression on the module `m`) evaluates to.
+   */
+  const importInFreshNode = (file: string, run: string) => {
+    const probe = `import { registerHooks } from "node:module";
+      const files = [];
+      registerHooks({ load(url, context, next) { if (url.startsWith("file:")) files.push(url.split("/").at(-1)); return next(url, context); } });
+      const m = await import(${JSON.stringify(pathToFileURL(join(bundle().assetPath, file)).href)});
+      console.log(JSON.stringify({ result: ${run}, files,
+        undici: process.moduleLoadList.some((name) => name.includes("undici")),
+        http: process.moduleLoadList.includes("NativeModule http") }));`;
+    const output = execFileSync(process.execPath, ["--input-type=module", "-e", probe], {
+      env: { PATH: process.env.PATH, AWS_REGION: "us-east-1", CONNECTOR_ID: "probe", EVENT_BUS_ARN: BUS_ARN },
+      encoding: "utf8",
+    });
+    return JSON.parse(output.trim().split("\n").at(-1) ?? "{}") as {
+      result: unknown;
+      files: string[];
+      undici: boolean;
+      http: boolean;
+    };
+  };
+
+  /** Heavy code only a payload that needs it loads: registry codecs and clients, the claim check's S3 client. */
+  const LAZY = [
+    "node_modules/avsc/",
+    "node_modules/protobufjs/",
+    "node_modules/@aws-sdk/client-glue/",
+    "node_modules/@aws-sdk/client-secrets-manager/",
+    "node_modules/@aws-sdk/client-s3/",
+  ];
 
   it("is found by sam local invoke through the asset metadata of a function with a stable logical ID", () => {
     const { fn, assetPath } = bundle();
@@ -207,21 +251,46 @@ describe("the bundled function", () => {
     expect(code.length / code.split("\n").length).toBeGreaterThan(500);
   });
 
-  it("imports on this Node.js with its configuration, without loading node:http or undici", () => {
-    const url = pathToFileURL(join(bundle().assetPath, "index.mjs")).href;
-    const probe = `const m = await import(${JSON.stringify(url)});
-      console.log(JSON.stringify({ handler: typeof m.handler,
-        undici: process.moduleLoadList.some((name) => name.includes("undici")),
-        http: process.moduleLoadList.includes("NativeModule http") }));`;
-    const output = execFileSync(process.execPath, ["--input-type=module", "-e", probe], {
-      env: { PATH: process.env.PATH, AWS_REGION: "us-east-1", CONNECTOR_ID: "probe", EVENT_BUS_ARN: BUS_ARN },
-      encoding: "utf8",
-    });
+  it("splits into an entry and chunks, each with the require banner and a source map", () => {
+    const files = codeFiles();
+    expect(files).toContain("index.mjs");
+    expect(files.length).toBeGreaterThan(10);
+    for (const file of files) {
+      expect(readFileSync(join(bundle().assetPath, file), "utf8")).toMatch(/^import \{ createRequire \}/);
+      expect(existsSync(join(bundle().assetPath, `${file}.map`))).toBe(true);
+    }
+  });
+
+  it("keeps the codecs, the registry clients and the S3 client in chunks of their own, out of index.mjs", () => {
+    for (const source of LAZY) {
+      expect(filesWith(source), source).not.toEqual([]);
+      expect(filesWith(source), source).not.toContain("index.mjs");
+    }
+  });
+
+  it("imports on this Node.js with its configuration, without loading node:http, undici or a lazy chunk", () => {
+    const loaded = importInFreshNode("index.mjs", "typeof m.handler");
     // The IMDS credential provider imports node:http; through the alias it loads only if that code runs.
-    expect(JSON.parse(output.trim().split("\n").at(-1) ?? "{}")).toEqual({
-      handler: "function",
-      undici: false,
-      http: false,
-    });
+    expect(loaded).toMatchObject({ result: "function", undici: false, http: false });
+    expect(loaded.files).toContain("index.mjs");
+    // Shared code sits in chunks the entry imports statically; none of them holds the lazy code.
+    expect(loaded.files.length).toBeGreaterThan(1);
+    for (const source of LAZY) {
+      for (const file of filesWith(source)) expect(loaded.files, `${file} (${source})`).not.toContain(file);
+    }
+  });
+
+  it("loads a registry codec's chunk when it is imported, and the codec renders", () => {
+    const [avroCodec] = filesWith("lambda/schema-registry/codecs/avro.ts");
+    if (avroCodec === undefined) throw new Error("no chunk holds the Avro codec");
+    const schema = JSON.stringify({ type: "record", name: "Order", fields: [{ name: "id", type: "long" }] });
+    // Avro writes a long as a zig-zag varint: 42 is the byte 0x54.
+    const loaded = importInFreshNode(
+      avroCodec,
+      `m.compile({ text: ${JSON.stringify(schema)}, references: new Map() }, { decimalFormat: "base64" }).render(Buffer.from([0x54]))`,
+    );
+    expect(loaded.result).toBe('{"id":42}');
+    for (const file of filesWith("node_modules/avsc/")) expect(loaded.files).toContain(file);
+    expect(loaded.files).not.toContain("index.mjs");
   });
 });
