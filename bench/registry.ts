@@ -2,18 +2,16 @@
 // at a Confluent-compatible endpoint over real HTTP), and the cold import of the function with and
 // without the registry codecs loaded. `npx tsx bench/registry.ts [--quick]` prints them as JSON.
 import { execFileSync } from "node:child_process";
-import { existsSync, statSync } from "node:fs";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { join, resolve } from "node:path";
-import { REGISTRY_FORMATS } from "../lambda/env-names";
 import type { RegistryPayload } from "../lambda/schema-registry/registry-decoder";
 import type { registryDecoderFor as decoderFor } from "../lambda/schema-registry/registry-decoder-for";
-import { bundle, OUT_DIR } from "./bundle";
+import { OUT_DIR, splitBundle } from "./bundle";
 import { BENCH_ENV } from "./conversion";
 import { median } from "./stats";
 
-const ROOT = resolve(import.meta.dirname, "..");
+const _ROOT = resolve(import.meta.dirname, "..");
 const RECORDS = 10_000;
 const SCHEMAS = 3;
 
@@ -97,19 +95,16 @@ export async function benchRegistryCalls(bundleFile: string): Promise<RegistryCa
 }
 
 export interface CodecImportFigure {
-  /** The bundle with the registry code, for {@link benchRegistryCalls}. */
+  /** The probe's entry (the handler, the decoder and a codec-loading hook), for {@link benchRegistryCalls}. */
   readonly withRegistryFile: string;
-  /** The function bundle as deployed now. */
-  readonly handlerBytes: number;
-  /** The function bundle with the registry decoder, its clients and codecs in it (loaded lazily). */
-  readonly withRegistryBytes: number;
-  /** Fresh process, median: import of the function bundle (configuration read). */
+  /** What a cold start of the probe reads (its entry and static chunks): no codec, no registry client. */
+  readonly coldStartBytes: number;
+  /** Every code file of the probe's bundle: codecs and registry clients are chunks loaded on first use. */
+  readonly totalBytes: number;
+  /** Fresh process, median: import of the entry (configuration read), nothing registry-related loaded. */
   readonly coldImportMs: number;
-  /** The same for the bundle with the registry code, none of it loaded. */
-  readonly withRegistryColdImportMs: number;
   /** That import, then all three codecs loaded, as the first registry payloads would. */
   readonly withCodecsLoadedMs: number;
-  /** Codecs that loaded (one missing from this checkout is left out). */
   readonly codecs: readonly string[];
   readonly samples: number;
 }
@@ -133,24 +128,16 @@ function coldImport(file: string, loadCodecs: boolean, samples: number): { ms: n
   return { ms: median(values), loaded };
 }
 
-/** Bundles the function with and without the registry code; times cold imports with and without codecs. */
+/** Bundles the probe as the CDK app bundles the function (code splitting); times cold imports with and without codecs. */
 export async function benchCodecImport(quick: boolean): Promise<CodecImportFigure> {
-  // A codec not in this checkout yet is left external (its import then fails and it is not counted).
-  const missing = REGISTRY_FORMATS.filter(
-    (format) => !existsSync(join(ROOT, "lambda/schema-registry/codecs", `${format}.ts`)),
-  ).map((format) => `./codecs/${format}`);
-  const handler = await bundle("lambda/handler.ts", join(OUT_DIR, "handler.mjs"));
-  const withRegistry = await bundle("bench/codec-probe.ts", join(OUT_DIR, "handler-with-registry.mjs"), {
-    external: missing,
-  });
+  const { entryFile, sizes } = await splitBundle("./bench/codec-probe.ts", join(OUT_DIR, "registry-probe"));
   const samples = quick ? 3 : 7;
-  const withCodecs = coldImport(withRegistry, true, samples);
+  const withCodecs = coldImport(entryFile, true, samples);
   return {
-    withRegistryFile: withRegistry,
-    handlerBytes: statSync(handler).size,
-    withRegistryBytes: statSync(withRegistry).size,
-    coldImportMs: coldImport(handler, false, samples).ms,
-    withRegistryColdImportMs: coldImport(withRegistry, false, samples).ms,
+    withRegistryFile: entryFile,
+    coldStartBytes: sizes.coldStartBytes,
+    totalBytes: sizes.totalBytes,
+    coldImportMs: coldImport(entryFile, false, samples).ms,
     withCodecsLoadedMs: withCodecs.ms,
     codecs: withCodecs.loaded,
     samples,
