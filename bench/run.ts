@@ -21,6 +21,7 @@ import type { HandlerBatchResult, HandlerBatchSettings, PublisherVariant } from 
 import { benchPacking } from "./packing";
 import { HANDLER_VALUE_BYTES, jsonRecords } from "./payloads";
 import { costPerMillion, PRICES } from "./pricing";
+import { benchCodecImport, benchRegistryCalls } from "./registry";
 import { machine, median } from "./stats";
 import { benchThrottling } from "./throttling";
 
@@ -90,6 +91,9 @@ log("conversion throughput");
 const conversion = benchConversion(quick);
 log("Avro and Protobuf decode next to JSON");
 const decode = await benchDecode(quick);
+log("schema registry: calls per batch, cold import with and without codecs");
+const codecImport = await benchCodecImport(quick);
+const registryCalls = await benchRegistryCalls(codecImport.withRegistryFile);
 const decodeChecks = benchDecodeChecks(quick);
 const headerFormats = benchHeaderFormats(quick);
 log("packing and billed chunks");
@@ -265,6 +269,7 @@ const results = {
   machine: { ...machine(), loadAverage1m: { before: load.before, after: loadavg()[0] ?? 0 } },
   conversion,
   decode,
+  registry: { calls: registryCalls, codecImport },
   decodeChecks,
   headerFormats,
   handlerBatch: {
@@ -452,6 +457,18 @@ console.table(
     "× JSON": d.ratioToJson,
   })),
 );
+console.log("8. Schema registry (issue 9): registry calls and the cold import of a bundle with the codecs");
+console.table([
+  {
+    "records / schemas": `${registryCalls.records} / ${registryCalls.schemas}`,
+    "calls, first batch": registryCalls.callsCold,
+    "calls, same batch again": registryCalls.callsWarm,
+    "cold-start KB": f(codecImport.coldStartBytes / 1024),
+    "all files KB": f(codecImport.totalBytes / 1024),
+    "cold import ms": f(codecImport.coldImportMs),
+    "+ codecs loaded ms": f(codecImport.withCodecsLoadedMs),
+  },
+]);
 console.log("Targets (issues 5 and 14)");
 console.table(
   targets.map((t) => ({
