@@ -38,6 +38,11 @@ synth msk-mapping-registry -c mskClusterArn="$cluster" -c topics=orders -c event
   -c mappingSchemaRegistry="{\"uri\":\"arn:aws:glue:us-east-1:$account:registry/orders\"}" \
   -c dashboard=false \
   -c deadLetterQueueRemovalPolicy=destroy
+synth msk-function-registries-claim-check -c mskClusterArn="$cluster" -c topics=orders,payments \
+  -c eventBusArn="$bus" -c valueFormat="json,orders:avro,payments:protobuf" \
+  -c schemaRegistryUrl=https://schema-registry.example.com -c schemaRegistryAuthSecretArn="$secret" \
+  -c glueRegistryArns="arn:aws:glue:us-east-1:$account:registry/orders" \
+  -c createOffloadBucket=true -c offloadS3Prefix=kafka/
 
 venv="$(bash scripts/ensure-venv.sh cfn-lint aws-sam-cli)"
 templates=("$out"/*/*.template.json)
