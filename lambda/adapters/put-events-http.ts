@@ -168,19 +168,30 @@ function exchange(route: Route, headers: Record<string, string>, body: Buffer, s
   // Headers as a flat list: Node writes them as given, without its per-header bookkeeping.
   const headerList: string[] = [];
   for (const name in headers) headerList.push(name, headers[name] as string);
-  return new Promise<Exchange>((resolve, reject) => {
-    const request = route.send({ ...route.requestOptions, headers: headerList, signal }, (response) => {
+  return new Promise<Exchange>((resolve, settleWith) => {
+    if (signal.aborted) return settleWith(abortError(signal));
+    const reject = (error: Error) => {
+      signal.removeEventListener("abort", onAbort);
+      settleWith(error);
+    };
+    const request = route.send({ ...route.requestOptions, headers: headerList }, (response) => {
       const chunks: Buffer[] = [];
       response.on("data", (chunk: Buffer) => chunks.push(chunk));
       response.on("error", reject);
-      response.on("end", () =>
+      response.on("end", () => {
+        signal.removeEventListener("abort", onAbort);
         resolve({
           status: response.statusCode ?? 0,
           headers: response.headers,
           text: Buffer.concat(chunks).toString("utf8"),
-        }),
-      );
+        });
+      });
     });
+    // The deadline's signal is listened to here, as the SDK's HTTP handler does, rather than passed to
+    // node:http as `signal`, which watches the request with a stream-completion helper bound to its
+    // async context: about 90 µs of CPU per request in the bench's profile.
+    const onAbort = () => request.destroy(abortError(signal));
+    signal.addEventListener("abort", onAbort, { once: true });
     request.on("timeout", () => {
       // The SDK's retry predicates take a `TimeoutError` as transient, like a reset.
       const error = new Error(`no data on the socket for ${route.requestOptions.timeout} ms`);
@@ -190,6 +201,13 @@ function exchange(route: Route, headers: Record<string, string>, body: Buffer, s
     request.on("error", reject);
     request.end(body);
   });
+}
+
+/** What node:http rejects with when its `signal` aborts: an `AbortError` caused by the signal's reason. */
+function abortError(signal: AbortSignal): Error {
+  const error = new Error("The operation was aborted", { cause: signal.reason });
+  error.name = "AbortError";
+  return error;
 }
 
 /** The error code of an awsJson error answer, as the SDK reads it (header first, then the body). */
