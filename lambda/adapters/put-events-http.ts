@@ -183,22 +183,30 @@ export function canonicalPathOf(path: string): string {
   return escapeUri(`/${segments.join("/")}${trailing}`).replace(/%2F/g, "/");
 }
 
-/** The request body: entries serialized once each, timestamps as epoch seconds (awsJson1_1). */
+/**
+ * The request body's bytes: entries serialized once each, timestamps as epoch seconds (awsJson1_1).
+ * Each part is written into one buffer of the exact size: encoding a string concatenated from them
+ * would first copy it flat (6 KB per request of the bench batch, bench/profile-batch.ts --allocations).
+ */
 export function putEventsBody(
   entries: readonly PutEventsRequestEntry[],
   endpointId: string | undefined,
-): string {
-  let body = '{"Entries":[';
+): Buffer {
+  const parts: string[] = ['{"Entries":['];
   for (let index = 0; index < entries.length; index += 1) {
     const entry = entries[index] as PutEventsRequestEntry;
-    if (index > 0) body += ",";
-    body += JSON.stringify(
-      entry.Time === undefined ? entry : { ...entry, Time: entry.Time.getTime() / 1000 },
+    if (index > 0) parts.push(",");
+    parts.push(
+      JSON.stringify(entry.Time === undefined ? entry : { ...entry, Time: entry.Time.getTime() / 1000 }),
     );
   }
-  body += "]";
-  if (endpointId !== undefined) body += `,"EndpointId":${JSON.stringify(endpointId)}`;
-  return `${body}}`;
+  parts.push(endpointId === undefined ? "]}" : `],"EndpointId":${JSON.stringify(endpointId)}}`);
+  let size = 0;
+  for (const part of parts) size += Buffer.byteLength(part, "utf8");
+  const body = Buffer.allocUnsafe(size);
+  let offset = 0;
+  for (const part of parts) offset += body.write(part, offset, "utf8");
+  return body;
 }
 
 interface Exchange {
@@ -311,7 +319,7 @@ export class PutEventsHttp {
     });
     const route = await this.#route;
     // Encoded once: the signer hashes these bytes and the socket writes them.
-    const body = Buffer.from(putEventsBody(entries, this.options.globalEndpointId), "utf8");
+    const body = putEventsBody(entries, this.options.globalEndpointId);
     let token: RetryToken = await route.retries.acquireInitialRetryToken("events");
     for (;;) {
       try {

@@ -124,7 +124,7 @@ describe("PutEventsHttp", () => {
   });
 
   it("writes the global endpoint's EndpointId into the body", () => {
-    expect(JSON.parse(putEventsBody([ENTRY], "abcde.veo"))).toEqual({
+    expect(JSON.parse(putEventsBody([ENTRY], "abcde.veo").toString("utf8"))).toEqual({
       Entries: [ENTRY],
       EndpointId: "abcde.veo",
     });
