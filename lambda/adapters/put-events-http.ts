@@ -201,11 +201,12 @@ export function putEventsBody(
     );
   }
   parts.push(endpointId === undefined ? "]}" : `],"EndpointId":${JSON.stringify(endpointId)}}`);
+  // Indexed loops: for-of's iterators were another 2 KB per request.
   let size = 0;
-  for (const part of parts) size += Buffer.byteLength(part, "utf8");
+  for (let index = 0; index < parts.length; index += 1) size += Buffer.byteLength(parts[index] as string);
   const body = Buffer.allocUnsafe(size);
   let offset = 0;
-  for (const part of parts) offset += body.write(part, offset, "utf8");
+  for (let index = 0; index < parts.length; index += 1) offset += body.write(parts[index] as string, offset);
   return body;
 }
 

@@ -50,7 +50,10 @@ export class SigV4Signer {
     if (credentials.sessionToken) headers["x-amz-security-token"] = credentials.sessionToken;
     const names = Object.keys(headers).sort();
     let canonicalHeaders = "";
-    for (const name of names) canonicalHeaders += `${name}:${headers[name]}\n`;
+    for (let index = 0; index < names.length; index += 1) {
+      const name = names[index] as string;
+      canonicalHeaders += `${name}:${headers[name]}\n`;
+    }
     const signedHeaders = names.join(";");
     const canonicalRequest = `${request.method}\n${request.canonicalPath}\n\n${canonicalHeaders}\n${signedHeaders}\n${request.payloadHash}`;
     const scope = `${day}/${this.region}/${this.service}/aws4_request`;
