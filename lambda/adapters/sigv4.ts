@@ -1,12 +1,12 @@
-import { createHash, createHmac, createSecretKey, type KeyObject } from "node:crypto";
+import { createHmac, createSecretKey, hash, type KeyObject } from "node:crypto";
 
 // Signature Version 4 for the one request shape the lean PutEvents path sends (a POST with a few
 // fixed headers and no query), on node:crypto. The SDK's signer (@smithy/signature-v4) is generic: it
 // clones the request, sorts and normalizes its headers with regular expressions, hashes through
 // async wrappers, hex-encodes in JavaScript, and HMACs the credentials on every call to look up its
-// signing key. Here the derived key is kept per day as a KeyObject. In the bench batch this took
-// the CPU per record from 0.50x to 0.44x the default client's (docs/performance.md). Global
-// endpoints (SigV4a) still go through the SDK's signer.
+// signing key. Here the derived key is kept per day and secret as a KeyObject. In the bench batch this
+// took the CPU per record from 0.50x to 0.43x the default client's (docs/performance.md, option (c)).
+// Global endpoints (SigV4a) still go through the SDK's signer.
 // https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_sigv-create-signed-request.html
 
 /** The credentials of one signature, as the SDK's providers resolve them. */
@@ -57,7 +57,7 @@ export class SigV4Signer {
     const signedHeaders = names.join(";");
     const canonicalRequest = `${request.method}\n${request.canonicalPath}\n\n${canonicalHeaders}\n${signedHeaders}\n${request.payloadHash}`;
     const scope = `${day}/${this.region}/${this.service}/aws4_request`;
-    const stringToSign = `${ALGORITHM}\n${longDate}\n${scope}\n${createHash("sha256").update(canonicalRequest).digest("hex")}`;
+    const stringToSign = `${ALGORITHM}\n${longDate}\n${scope}\n${hash("sha256", canonicalRequest, "hex")}`;
     const signature = createHmac("sha256", this.#signingKey(day, credentials.secretAccessKey))
       .update(stringToSign)
       .digest("hex");
