@@ -12,14 +12,17 @@ import {
   type PutEventsRequestEntry,
 } from "@aws-sdk/client-eventbridge";
 import { getEndpointFromInstructions } from "@smithy/core/endpoints";
+import { escapeUri } from "@smithy/core/protocols";
 import { isServerError, isThrottlingError, isTransientError } from "@smithy/core/retry";
+import { type SigV4Request, SigV4Signer } from "./sigv4";
 
 // One PutEvents request over a keep-alive socket pool, without the SDK's per-request middleware stack
 // and schema serde (with them the bench batch used 1.9× the CPU, docs/performance.md). Everything that is not
 // per request comes from the SDK client's resolved configuration, so it behaves as the SDK does: the
 // endpoint (EVENTBRIDGE_ENDPOINT_URL, AWS_ENDPOINT_URL_EVENTBRIDGE, FIPS/dual-stack, global endpoints),
-// the credentials (provider chain or assumed role, memoized and refreshed before they expire), the signer
-// (SigV4, or SigV4a for global endpoints), and the retry strategy (AWS_MAX_ATTEMPTS, AWS_RETRY_MODE).
+// the credentials (provider chain or assumed role, memoized and refreshed before they expire), the SigV4a
+// signer for global endpoints, and the retry strategy (AWS_MAX_ATTEMPTS, AWS_RETRY_MODE). SigV4 itself is
+// signed by ./sigv4 (cheaper than the SDK's generic signer, and checked against it in the tests).
 
 /** The answer of one PutEvents call (awsJson1_1 wire shape). */
 export interface PutEventsAnswer {
@@ -60,7 +63,13 @@ export const IDLE_TIMEOUT_MS = 10_000;
  */
 const CLOCK_SKEW_MS = 240_000;
 
-type Signer = Awaited<ReturnType<EventBridgeClient["config"]["signer"]>>;
+/** Signs one attempt: the headers to send, for the body whose SHA-256 is `payloadHash`, at `date`. */
+type Sign = (
+  headers: Record<string, string>,
+  body: Buffer,
+  payloadHash: string,
+  date: Date,
+) => Promise<Record<string, string>>;
 type RetryStrategy = Awaited<ReturnType<EventBridgeClient["config"]["retryStrategy"]>>;
 type RetryStrategyV2 = Extract<RetryStrategy, { acquireInitialRetryToken: unknown }>;
 type RetryToken = Awaited<ReturnType<RetryStrategyV2["acquireInitialRetryToken"]>>;
@@ -70,10 +79,7 @@ interface Route {
   readonly send: typeof httpRequest;
   /** What every request shares: the endpoint, the socket pool, the idle timeout. */
   readonly requestOptions: RequestOptions;
-  readonly signer: Signer;
-  /** The bus's region for SigV4; a region set such as `*` for SigV4a. */
-  readonly signingRegion: string;
-  readonly signingName: string;
+  readonly sign: Sign;
   readonly retries: RetryStrategyV2;
   readonly skewCorrection: boolean;
 }
@@ -107,12 +113,41 @@ async function resolveRoute(client: EventBridgeClient, options: PutEventsHttpOpt
       ? ((await config.sigv4aSigningRegionSet?.()) ?? scheme.signingRegionSet ?? [region]).join(",")
       : region;
   const signingName = scheme?.signingName ?? "events";
-  const signer = await config.signer(
-    scheme === undefined ? undefined : { ...scheme, signingName, signingRegion: region, properties: {} },
-  );
+  const url = new URL(endpoint.url.href);
+  let sign: Sign;
+  if (scheme?.name === "sigv4a") {
+    // The SDK's SigV4a signer (@aws-sdk/signature-v4a, registered by enableSigV4a).
+    const signer = await config.signer({ ...scheme, signingName, signingRegion: region, properties: {} });
+    sign = async (headers, body, _payloadHash, signingDate) =>
+      (
+        await signer.sign(
+          {
+            method: "POST",
+            protocol: url.protocol,
+            hostname: url.hostname,
+            port: url.port === "" ? undefined : Number(url.port),
+            path: url.pathname,
+            query: {},
+            headers,
+            body,
+          },
+          { signingDate, signingRegion, signingService: signingName },
+        )
+      ).headers;
+  } else {
+    const signer = new SigV4Signer(region, signingName);
+    const canonicalPath = canonicalPathOf(url.pathname);
+    sign = async (headers, _body, payloadHash, date) => {
+      // The SDK's memoized provider: resolved once, refreshed before the credentials expire.
+      const credentials = await config.credentials();
+      if (typeof credentials?.accessKeyId !== "string" || typeof credentials.secretAccessKey !== "string")
+        throw new Error("Resolved credential object is not valid");
+      const request: SigV4Request = { method: "POST", canonicalPath, headers, payloadHash };
+      return signer.sign(request, credentials, date);
+    };
+  }
   const retries = await config.retryStrategy();
   if (!("acquireInitialRetryToken" in retries)) throw new Error("expected the SDK's v2 retry strategy");
-  const url = new URL(endpoint.url.href);
   // Loaded here, on the first request, not at import: importing node:http at cold start costs memory
   // the function does not need before it sends (lambda/node-http.cjs).
   const { Agent, request } =
@@ -132,30 +167,47 @@ async function resolveRoute(client: EventBridgeClient, options: PutEventsHttpOpt
       setHost: false,
       timeout: options.idleTimeoutMs ?? IDLE_TIMEOUT_MS,
     },
-    signer,
-    signingRegion,
-    signingName,
+    sign,
     retries,
     skewCorrection: (await config.disableClockSkewCorrection?.()) !== true,
   };
 }
 
-/** The request body: entries serialized once each, timestamps as epoch seconds (awsJson1_1). */
+/**
+ * The canonical URI of SigV4 as the SDK's signer builds it for every service but S3: empty and dot
+ * segments dropped, the (already encoded) path encoded once more, slashes kept.
+ */
+export function canonicalPathOf(path: string): string {
+  const segments = path.split("/").filter((segment) => segment !== "" && segment !== ".");
+  const trailing = segments.length > 0 && path.endsWith("/") ? "/" : "";
+  return escapeUri(`/${segments.join("/")}${trailing}`).replace(/%2F/g, "/");
+}
+
+/**
+ * The request body's bytes: entries serialized once each, timestamps as epoch seconds (awsJson1_1).
+ * Each part is written into one buffer of the exact size: encoding a string concatenated from them
+ * would first copy it flat (6 KB per request of the bench batch, bench/profile-batch.ts --allocations).
+ */
 export function putEventsBody(
   entries: readonly PutEventsRequestEntry[],
   endpointId: string | undefined,
-): string {
-  let body = '{"Entries":[';
+): Buffer {
+  const parts: string[] = ['{"Entries":['];
   for (let index = 0; index < entries.length; index += 1) {
     const entry = entries[index] as PutEventsRequestEntry;
-    if (index > 0) body += ",";
-    body += JSON.stringify(
-      entry.Time === undefined ? entry : { ...entry, Time: entry.Time.getTime() / 1000 },
+    if (index > 0) parts.push(",");
+    parts.push(
+      JSON.stringify(entry.Time === undefined ? entry : { ...entry, Time: entry.Time.getTime() / 1000 }),
     );
   }
-  body += "]";
-  if (endpointId !== undefined) body += `,"EndpointId":${JSON.stringify(endpointId)}`;
-  return `${body}}`;
+  parts.push(endpointId === undefined ? "]}" : `],"EndpointId":${JSON.stringify(endpointId)}}`);
+  // Indexed loops: for-of's iterators were another 2 KB per request.
+  let size = 0;
+  for (let index = 0; index < parts.length; index += 1) size += Buffer.byteLength(parts[index] as string);
+  const body = Buffer.allocUnsafe(size);
+  let offset = 0;
+  for (let index = 0; index < parts.length; index += 1) offset += body.write(parts[index] as string, offset);
+  return body;
 }
 
 interface Exchange {
@@ -168,19 +220,30 @@ function exchange(route: Route, headers: Record<string, string>, body: Buffer, s
   // Headers as a flat list: Node writes them as given, without its per-header bookkeeping.
   const headerList: string[] = [];
   for (const name in headers) headerList.push(name, headers[name] as string);
-  return new Promise<Exchange>((resolve, reject) => {
-    const request = route.send({ ...route.requestOptions, headers: headerList, signal }, (response) => {
+  return new Promise<Exchange>((resolve, settleWith) => {
+    if (signal.aborted) return settleWith(abortError(signal));
+    const reject = (error: Error) => {
+      signal.removeEventListener("abort", onAbort);
+      settleWith(error);
+    };
+    const request = route.send({ ...route.requestOptions, headers: headerList }, (response) => {
       const chunks: Buffer[] = [];
       response.on("data", (chunk: Buffer) => chunks.push(chunk));
       response.on("error", reject);
-      response.on("end", () =>
+      response.on("end", () => {
+        signal.removeEventListener("abort", onAbort);
         resolve({
           status: response.statusCode ?? 0,
           headers: response.headers,
           text: Buffer.concat(chunks).toString("utf8"),
-        }),
-      );
+        });
+      });
     });
+    // The deadline's signal is listened to here, as the SDK's HTTP handler does, rather than passed to
+    // node:http as `signal`, which watches the request with a stream-completion helper bound to its
+    // async context: about 90 µs of CPU per request in the bench's profile.
+    const onAbort = () => request.destroy(abortError(signal));
+    signal.addEventListener("abort", onAbort, { once: true });
     request.on("timeout", () => {
       // The SDK's retry predicates take a `TimeoutError` as transient, like a reset.
       const error = new Error(`no data on the socket for ${route.requestOptions.timeout} ms`);
@@ -190,6 +253,13 @@ function exchange(route: Route, headers: Record<string, string>, body: Buffer, s
     request.on("error", reject);
     request.end(body);
   });
+}
+
+/** What node:http rejects with when its `signal` aborts: an `AbortError` caused by the signal's reason. */
+function abortError(signal: AbortSignal): Error {
+  const error = new Error("The operation was aborted", { cause: signal.reason });
+  error.name = "AbortError";
+  return error;
 }
 
 /** The error code of an awsJson error answer, as the SDK reads it (header first, then the body). */
@@ -250,7 +320,7 @@ export class PutEventsHttp {
     });
     const route = await this.#route;
     // Encoded once: the signer hashes these bytes and the socket writes them.
-    const body = Buffer.from(putEventsBody(entries, this.options.globalEndpointId), "utf8");
+    const body = putEventsBody(entries, this.options.globalEndpointId);
     let token: RetryToken = await route.retries.acquireInitialRetryToken("events");
     for (;;) {
       try {
@@ -276,33 +346,23 @@ export class PutEventsHttp {
 
   async #attempt(route: Route, body: Buffer, signal: AbortSignal): Promise<PutEventsAnswer> {
     const offsetBefore = this.#clockOffset;
-    const signed = await route.signer.sign(
+    // Hashed here in one call, sent as x-amz-content-sha256 and signed as the payload's hash
+    // (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_sigv-create-signed-request.html).
+    const payloadHash = hash("sha256", body, "hex");
+    const headers = await route.sign(
       {
-        method: "POST",
-        protocol: route.url.protocol,
-        hostname: route.url.hostname,
-        port: route.url.port === "" ? undefined : Number(route.url.port),
-        path: route.url.pathname,
-        query: {},
-        headers: {
-          host: route.url.host,
-          "content-type": "application/x-amz-json-1.1",
-          "x-amz-target": "AWSEvents.PutEvents",
-          "content-length": String(body.length),
-          // Hashed here in one call: the signer then takes it as is instead of hashing through its
-          // streaming hash wrapper (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_sigv-create-signed-request.html).
-          "x-amz-content-sha256": hash("sha256", body, "hex"),
-        },
-        body,
+        host: route.url.host,
+        "content-type": "application/x-amz-json-1.1",
+        "x-amz-target": "AWSEvents.PutEvents",
+        "content-length": String(body.length),
+        "x-amz-content-sha256": payloadHash,
       },
-      {
-        signingDate: new Date(Date.now() + this.#clockOffset),
-        signingRegion: route.signingRegion,
-        signingService: route.signingName,
-      },
+      body,
+      payloadHash,
+      new Date(Date.now() + this.#clockOffset),
     );
     const sentAt = Date.now();
-    const answer = await exchange(route, signed.headers, body, signal);
+    const answer = await exchange(route, headers, body, signal);
     if (route.skewCorrection) this.#sampleClock(answer.headers, sentAt);
     if (answer.status >= 200 && answer.status < 300) return JSON.parse(answer.text) as PutEventsAnswer;
     const error = errorOf(answer);

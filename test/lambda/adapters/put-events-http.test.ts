@@ -63,15 +63,18 @@ const ENTRY = {
   EventBusName: "arn:aws:events:eu-west-1:123456789012:event-bus/b",
 };
 
-function transport(idleTimeoutMs?: number) {
-  const client = eventBridgeClient({
+function transportClient() {
+  return eventBridgeClient({
     eventBusRegion: "eu-west-1",
     eventBridgeEndpointUrl: url,
     iamRoleArn: undefined,
     iamExternalId: undefined,
     connectorId: "test",
   });
-  return new PutEventsHttp(client, {
+}
+
+function transport(idleTimeoutMs?: number) {
+  return new PutEventsHttp(transportClient(), {
     globalEndpointId: undefined,
     maxSockets: 2,
     ...(idleTimeoutMs === undefined ? {} : { idleTimeoutMs }),
@@ -100,10 +103,28 @@ describe("PutEventsHttp", () => {
     expect(String(call?.headers.authorization)).toMatch(
       /^AWS4-HMAC-SHA256 Credential=AKIDLOCAL\/\d{8}\/eu-west-1\/events\/aws4_request, SignedHeaders=.*x-amz-target/,
     );
+
+    // What arrived verifies with the SDK's own signer: the same signed headers give the same signature.
+    const authorization = String(call?.headers.authorization);
+    const signedNames = /SignedHeaders=([^,]+)/.exec(authorization)?.[1]?.split(";") ?? [];
+    const received = Object.fromEntries(signedNames.map((name) => [name, String(call?.headers[name])]));
+    const stamp = received["x-amz-date"] ?? "";
+    const signingDate = new Date(
+      `${stamp.slice(0, 4)}-${stamp.slice(4, 6)}-${stamp.slice(6, 11)}:${stamp.slice(11, 13)}:${stamp.slice(13)}`,
+    );
+    const sdkSigner = await transportClient().config.signer();
+    const resigned = await sdkSigner.sign(
+      { method: "POST", protocol: "http:", hostname: "127.0.0.1", path: "/", query: {}, headers: received },
+      { signingDate, signingRegion: "eu-west-1", signingService: "events" },
+    );
+    expect(signedNames).toEqual(
+      expect.arrayContaining(["content-length", "host", "x-amz-content-sha256", "x-amz-security-token"]),
+    );
+    expect(authorization).toBe(resigned.headers.authorization);
   });
 
   it("writes the global endpoint's EndpointId into the body", () => {
-    expect(JSON.parse(putEventsBody([ENTRY], "abcde.veo"))).toEqual({
+    expect(JSON.parse(putEventsBody([ENTRY], "abcde.veo").toString("utf8"))).toEqual({
       Entries: [ENTRY],
       EndpointId: "abcde.veo",
     });
