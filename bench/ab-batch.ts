@@ -15,8 +15,7 @@ import { join } from "node:path";
 import { functionNodeOptions } from "../infra/function-runtime";
 import { DEFAULTS } from "../infra/options";
 import { bundle, OUT_DIR } from "./bundle";
-import { nextMessage, startEndpointProcess } from "./children";
-import { BENCH_ENV } from "./conversion";
+import { handlerChildEnv, nextMessage, startEndpointProcess } from "./children";
 import type { HandlerBatchResult, HandlerBatchSettings, PublisherVariant } from "./handler-batch";
 import { median } from "./stats";
 
@@ -54,18 +53,7 @@ async function runAll(runs: number, variants: readonly Variant[]): Promise<void>
     const child = fork(variant.file, [JSON.stringify(settings)], {
       execArgv: [],
       stdio: ["ignore", "ignore", "inherit", "ipc"],
-      env: {
-        ...process.env,
-        ...BENCH_ENV,
-        NODE_OPTIONS: variant.nodeOptions,
-        MAX_CONCURRENCY: "16",
-        PARTIAL_BATCH_RESPONSE: "true",
-        EVENTBRIDGE_ENDPOINT_URL: endpoint.url,
-        AWS_ENDPOINT_URL_EVENTBRIDGE: endpoint.url,
-        AWS_REGION: "us-east-1",
-        AWS_ACCESS_KEY_ID: "bench",
-        AWS_SECRET_ACCESS_KEY: "bench",
-      },
+      env: handlerChildEnv(endpoint.url, { NODE_OPTIONS: variant.nodeOptions }),
     });
     const result = await nextMessage<HandlerBatchResult>(child, "result");
     const { calls } = await endpoint.stats();

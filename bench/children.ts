@@ -1,4 +1,5 @@
 import { type ChildProcess, fork } from "node:child_process";
+import { BENCH_ENV } from "./conversion";
 import type { EndpointSettings, EndpointStats } from "./endpoint-process";
 
 /** Waits for the next IPC message of `type` from `child`. */
@@ -48,5 +49,29 @@ export async function startEndpointProcess(
     close() {
       child.disconnect();
     },
+  };
+}
+
+/**
+ * The environment of a handler-batch child: the bench's configuration against the endpoint process at
+ * `endpointUrl` (for this function and for a default `new EventBridgeClient({})` alike), with
+ * `overrides` (`NODE_OPTIONS`, `MAX_CONCURRENCY`) on top.
+ */
+export function handlerChildEnv(
+  endpointUrl: string,
+  overrides: Record<string, string> = {},
+): NodeJS.ProcessEnv {
+  return {
+    ...process.env,
+    ...BENCH_ENV,
+    MAX_CONCURRENCY: "16",
+    PARTIAL_BATCH_RESPONSE: "true",
+    EVENTBRIDGE_ENDPOINT_URL: endpointUrl,
+    // What a default `new EventBridgeClient({})` reads (the reference publisher).
+    AWS_ENDPOINT_URL_EVENTBRIDGE: endpointUrl,
+    AWS_REGION: "us-east-1",
+    AWS_ACCESS_KEY_ID: "bench",
+    AWS_SECRET_ACCESS_KEY: "bench",
+    ...overrides,
   };
 }

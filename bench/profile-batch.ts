@@ -6,8 +6,7 @@ import { fork } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { OUT_DIR } from "./bundle";
-import { nextMessage, startEndpointProcess } from "./children";
-import { BENCH_ENV } from "./conversion";
+import { handlerChildEnv, nextMessage, startEndpointProcess } from "./children";
 import type { HandlerBatchResult, HandlerBatchSettings, PublisherVariant } from "./handler-batch";
 
 interface ProfileNode {
@@ -47,17 +46,7 @@ const settings: HandlerBatchSettings = {
 const child = fork(join(import.meta.dirname, "handler-batch.ts"), [JSON.stringify(settings)], {
   execArgv: ["--import", "tsx"],
   stdio: ["ignore", "ignore", "inherit", "ipc"],
-  env: {
-    ...process.env,
-    ...BENCH_ENV,
-    MAX_CONCURRENCY: "16",
-    PARTIAL_BATCH_RESPONSE: "true",
-    EVENTBRIDGE_ENDPOINT_URL: endpoint.url,
-    AWS_ENDPOINT_URL_EVENTBRIDGE: endpoint.url,
-    AWS_REGION: "us-east-1",
-    AWS_ACCESS_KEY_ID: "bench",
-    AWS_SECRET_ACCESS_KEY: "bench",
-  },
+  env: handlerChildEnv(endpoint.url),
 });
 const result = await nextMessage<HandlerBatchResult>(child, "result");
 endpoint.close();

@@ -8,14 +8,8 @@ import { functionNodeOptions } from "../infra/function-runtime";
 import { DEFAULTS } from "../infra/options";
 import { kafkaEvent } from "../tooling/kafka-records";
 import { benchBundle, OUT_DIR } from "./bundle";
-import { nextMessage, startEndpointProcess } from "./children";
-import {
-  BENCH_ENV,
-  benchConversion,
-  benchDecodeChecks,
-  benchHeaderFormats,
-  printDecodeChecks,
-} from "./conversion";
+import { handlerChildEnv, nextMessage, startEndpointProcess } from "./children";
+import { benchConversion, benchDecodeChecks, benchHeaderFormats, printDecodeChecks } from "./conversion";
 import { benchDecode } from "./decode";
 import type { HandlerBatchResult, HandlerBatchSettings, PublisherVariant } from "./handler-batch";
 import { benchPacking } from "./packing";
@@ -67,19 +61,10 @@ async function runHandler(script: string, endpointUrl: string, eventFile: string
   const child = fork(script, [JSON.stringify(settings)], {
     execArgv: [],
     stdio: ["ignore", "ignore", "inherit", "ipc"],
-    env: {
-      ...process.env,
-      ...BENCH_ENV,
+    env: handlerChildEnv(endpointUrl, {
       NODE_OPTIONS: run.nodeOptions ?? NODE_OPTIONS_DEPLOYED,
       MAX_CONCURRENCY: String(run.maxConcurrency ?? 16),
-      PARTIAL_BATCH_RESPONSE: "true",
-      EVENTBRIDGE_ENDPOINT_URL: endpointUrl,
-      // What a default `new EventBridgeClient({})` reads (the reference publisher).
-      AWS_ENDPOINT_URL_EVENTBRIDGE: endpointUrl,
-      AWS_REGION: "us-east-1",
-      AWS_ACCESS_KEY_ID: "bench",
-      AWS_SECRET_ACCESS_KEY: "bench",
-    },
+    }),
   });
   return nextMessage<HandlerBatchResult>(child, "result");
 }
