@@ -1,6 +1,6 @@
 import type { ConnectSchema, JavaValue } from "./header-connect-value";
-import { javaDoubleToString, javaFloatToString } from "./header-java-number";
 import { MILLIS_PER_DAY } from "./header-temporal";
+import { javaDoubleString, javaFloatString } from "./java-number";
 
 /** Where the connector would fail the record instead of sending it (a Connect `DataException`, an NPE). */
 export class ConnectorCannotRender extends Error {}
@@ -81,9 +81,9 @@ export function connectToJson(schema: ConnectSchema | undefined, value: JavaValu
     case "Long":
       return value.value.toString();
     case "Float":
-      return javaFloatToString(value.value);
+      return javaFloatString(value.value);
     case "Double":
-      return javaDoubleToString(value.value);
+      return javaDoubleString(value.value);
     case "List":
       return `[${value.items.map((item) => connectToJson(schema?.valueSchema, item)).join(",")}]`;
     case "Map": {

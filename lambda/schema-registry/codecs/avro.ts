@@ -1,10 +1,10 @@
 import { isUtf8 } from "node:buffer";
 import type { Schema, Type, types } from "avsc";
 import avsc from "avsc/etc/browser/avsc-types.js";
+import { jsonDouble, jsonFloat } from "../../core/java-number";
 import { InvalidSchemaError, SchemaMismatchError } from "../codec-error";
 import type { Codec, CodecOptions, CodecSchema } from "./codec";
 import { hashMapOrder, javaStringHash, utf8BytesHash } from "./java-hash-map";
-import { jsonDouble, jsonFloat } from "./java-number";
 import { jsonStringOfUtf8 } from "./json-text";
 
 /**

@@ -10,11 +10,11 @@ import {
   Root,
   Type,
 } from "protobufjs";
+import { jsonDouble, jsonFloat } from "../../core/java-number";
 import type { DecimalFormat } from "../../env-names";
 import { InvalidSchemaError, SchemaMismatchError } from "../codec-error";
 import type { Codec, CodecOptions, CodecSchema } from "./codec";
 import { hashMapOrder, javaStringHash } from "./java-hash-map";
-import { jsonDouble, jsonFloat } from "./java-number";
 import { jsonStringOfUtf8 } from "./json-text";
 
 /**

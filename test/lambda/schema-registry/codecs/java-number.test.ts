@@ -6,7 +6,7 @@ import {
   javaFloatStringExact,
   jsonDouble,
   jsonFloat,
-} from "../../../../lambda/schema-registry/codecs/java-number";
+} from "../../../../lambda/core/java-number";
 
 /**
  * Expected spellings are Java's own (JDK 19+, shortest-decimal Double/Float.toString):

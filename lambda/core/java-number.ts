@@ -1,7 +1,8 @@
 /**
  * Java's `Double.toString` and `Float.toString` spellings (JDK 19 and later, which print the shortest
  * decimal that rounds back: https://bugs.openjdk.org/browse/JDK-4511638), as the connector's JSON shows
- * Avro `double` and `float` values. The rules, from the JDK 19+ Javadoc of `Double.toString(double)`:
+ * Avro and Protobuf `double` and `float` values and the Float/Double values Kafka Connect infers from
+ * header text. The rules, from the JDK 19+ Javadoc of `Double.toString(double)`:
  * - the decimal d chosen is among those that round to x, of minimal length n; when n is 1, among those
  *   of length 1 or 2 (so `Double.MIN_VALUE` is `4.9E-324`, not `5.0E-324`); the one closest to x, and
  *   of two, the one whose last digit is even;
