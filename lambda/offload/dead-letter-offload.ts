@@ -1,10 +1,10 @@
 import type { DeadLetterResult, DeadLetterSender } from "../adapters/sqs-dead-letters";
 import { type DeadLetterMessage, SQS_MAX_BYTES } from "../core/dead-letter-message";
+import { runBounded } from "../core/run-bounded";
 import { s3ObjectArn } from "./claim-check";
 import type { ClaimCheckStore } from "./claim-check-store";
 import { CLAIM_CHECK_CONTENT_TYPES } from "./content-types";
 import { claimCheckedDeadLetter, deadLetterObjectKey } from "./dead-letter-claim-check";
-import { runBounded } from "./run-bounded";
 
 /**
  * Wraps the dead-letter sender so that a message over SQS's 1 MiB (SPEC §5) is not lost for its size:

@@ -1,13 +1,13 @@
 import type { OffloadConfig } from "../config";
 import type { EventEntry } from "../core/map-entry";
 import { type FormatSelector, formatFor } from "../core/record-format";
+import { runBounded } from "../core/run-bounded";
 import { DEADLINE_ERROR_CODE } from "../delivery/deadline";
 import { failed, type RecordOutcome } from "../delivery/outcome";
 import { POISON_CODES, PoisonRecordError } from "../errors";
 import { type ClaimCheck, claimCheck } from "./claim-check";
 import type { OffloadResult, OffloadStage } from "./claim-check-port";
 import type { ClaimCheckStore } from "./claim-check-store";
-import { runBounded } from "./run-bounded";
 
 export interface OffloadStageSettings {
   readonly offload: OffloadConfig;

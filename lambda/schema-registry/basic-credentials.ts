@@ -1,4 +1,5 @@
 import type { SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
+import { SingleFlightCache } from "./single-flight-cache";
 
 /** The username and password a Confluent-compatible registry takes as HTTP basic auth. */
 export interface BasicCredentials {
@@ -38,7 +39,6 @@ export function secretsManagerCredentials(
   secretArn: string,
   client?: () => Promise<SecretsManagerClient>,
 ): () => Promise<BasicCredentials> {
-  let pending: Promise<BasicCredentials> | undefined;
   const clientOf =
     client ??
     (async () => {
@@ -56,13 +56,7 @@ export function secretsManagerCredentials(
     if (typeof credentials === "string") throw new Error(`secret ${secretArn}: expected ${credentials}`);
     return credentials;
   }
-  return () => {
-    if (pending === undefined) {
-      pending = read();
-      pending.catch(() => {
-        pending = undefined;
-      });
-    }
-    return pending;
-  };
+  // One key: concurrent first calls share one read, and a failure is forgotten at once.
+  const cache = new SingleFlightCache<BasicCredentials>({ keepFailureMs: () => 0 });
+  return () => cache.get(secretArn, read);
 }

@@ -1,4 +1,5 @@
 import type { Rendered } from "../core/decode-payload";
+import { runBounded } from "../core/run-bounded";
 import type { DecimalFormat } from "../env-names";
 import type { CodecLoader, CompiledCodec } from "./codec-port";
 import { glueMessagePaths } from "./glue-protobuf-index";
@@ -104,18 +105,14 @@ export function registryDecoder(
         wanted.set(schemaKey(ref), ref);
       }
       // A few lookups at a time: a batch naming thousands of ids must not open thousands of connections.
-      const queue = [...wanted];
-      const worker = async () => {
-        for (let next = queue.shift(); next !== undefined; next = queue.shift()) {
-          const [key, ref] = next;
-          await cache
-            .get(key, () => load(ref, signal))
-            .catch(() => {
-              // Remembered by the cache; `render` reports it per payload.
-            });
-        }
-      };
-      await Promise.all(Array.from({ length: Math.min(MAX_CONCURRENT_LOOKUPS, queue.length) }, worker));
+      await runBounded([...wanted], MAX_CONCURRENT_LOOKUPS, ([key, ref]) =>
+        cache
+          .get(key, () => load(ref, signal))
+          .then(
+            () => undefined,
+            () => undefined, // Remembered by the cache; `render` reports it per payload.
+          ),
+      );
     },
 
     render(payload): Rendered | RegistryPoison | RetryableDecodeFailure {
