@@ -1,6 +1,12 @@
 import { Token } from "aws-cdk-lib";
 import { checkConfig, type LogLevel } from "../lambda/config";
-import { DEFAULT_DETAIL_TYPE_TEMPLATE, detailTypeFor } from "../lambda/core/detail-type";
+import {
+  characterCount,
+  DEFAULT_DETAIL_TYPE_TEMPLATE,
+  DETAIL_TYPE_MAX_CHARS,
+  detailTypeFor,
+  isDetailTypeWithinLimit,
+} from "../lambda/core/detail-type";
 import {
   type DecimalFormat,
   ENV,
@@ -305,9 +311,6 @@ function problemText(option: string, variable: string, value: string | undefined
   return `${option} (${variable}) ${shown}: expected ${expected}`;
 }
 
-// https://docs.aws.amazon.com/eventbridge/latest/APIReference/API_PutEventsRequestEntry.html (DetailType)
-const DETAIL_TYPE_MAX_CHARS = 128;
-
 /**
  * Checks the function's environment at synth with the function's own loader, and each topic's detail-type
  * against EventBridge's limit, which only the construct can check since only it knows the topics.
@@ -351,7 +354,7 @@ export function checkHandlerEnvironment(
   if (!unresolved.has(ENV.detailTypes)) {
     for (const topic of topics.filter((t) => !Token.isUnresolved(t))) {
       const detailType = detailTypeFor(config.detailTypes, topic);
-      if (detailType.length > DETAIL_TYPE_MAX_CHARS) {
+      if (!isDetailTypeWithinLimit(detailType)) {
         found.push({
           option: "detailTypes",
           variable: ENV.detailTypes,
@@ -360,7 +363,7 @@ export function checkHandlerEnvironment(
             "detailTypes",
             ENV.detailTypes,
             detailTypes ?? DEFAULT_DETAIL_TYPE_TEMPLATE,
-            `a detail-type of at most ${DETAIL_TYPE_MAX_CHARS} characters for every topic; topic "${topic}" gets ${detailType.length}: "${detailType}"`,
+            `a detail-type of at most ${DETAIL_TYPE_MAX_CHARS} characters for every topic; topic "${topic}" gets ${characterCount(detailType)}: "${detailType}"`,
           ),
         });
       }
