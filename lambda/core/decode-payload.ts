@@ -288,7 +288,8 @@ export function decodeBase64(text: string): Buffer | undefined {
   return bytes;
 }
 
-const INVALID_BASE64 = {
+/** What a key or value that is not canonical base64 renders as: poison `InvalidBase64`. */
+export const INVALID_BASE64 = {
   ok: false,
   code: "InvalidBase64",
   expected: "canonical base64 (as the event source mapping sends it)",

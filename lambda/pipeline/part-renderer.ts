@@ -1,4 +1,4 @@
-import { renderPayload } from "../core/decode-payload";
+import { decodeBase64, INVALID_BASE64, renderPayload } from "../core/decode-payload";
 import type { KafkaRecord } from "../core/kafka-event";
 import type { MappingConfig } from "../core/map-entry";
 import type { PartRenderer, RecordPart } from "../core/part-rendering";
@@ -22,32 +22,33 @@ export function partFormat(config: MappingConfig, record: KafkaRecord, part: Rec
 }
 
 /**
- * The registry payload of a part, when its format is a schema-registry one and it has bytes; a null or
- * absent part renders as `null` without the registry.
+ * The registry payload of a part, when its format is a schema-registry one and it has bytes; undefined
+ * for other formats and for a null or absent part (which renders as `null` without the registry);
+ * `INVALID_BASE64` when its text is not canonical base64, as for every other format.
  */
 export function registryPayload(
   config: MappingConfig,
   record: KafkaRecord,
   part: RecordPart,
-): RegistryPayload | undefined {
+): RegistryPayload | typeof INVALID_BASE64 | undefined {
   const format = partFormat(config, record, part);
   const base64 = record[part];
   if (!isRegistryFormat(format) || base64 === undefined || base64 === null) return undefined;
-  return { bytes: Buffer.from(base64, "base64"), format, topic: record.topic, part };
+  const bytes = decodeBase64(base64);
+  return bytes === undefined ? INVALID_BASE64 : { bytes, format, topic: record.topic, part };
 }
 
 /** Renders parts by their configured format; schema-registry formats go through `registry`. */
 export function partRenderer(config: MappingConfig, registry: RegistryDecoder | undefined): PartRenderer {
   return (record, part) => {
-    const format = partFormat(config, record, part);
-    if (!isRegistryFormat(format)) return renderPayload(record[part], format);
     const payload = registryPayload(config, record, part);
-    if (payload === undefined) return renderPayload(record[part], "json");
+    if (payload === undefined) return renderPayload(record[part], partFormat(config, record, part));
+    if (!("bytes" in payload)) return payload;
     if (registry === undefined) {
       return {
         ok: false,
         code: "NoSchemaRegistry",
-        expected: `${format} bytes, but no schema registry is configured`,
+        expected: `${payload.format} bytes, but no schema registry is configured`,
       };
     }
     return registry.render(payload);

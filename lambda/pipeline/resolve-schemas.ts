@@ -18,10 +18,10 @@ export async function resolveSchemas(
   if (registry === undefined) return;
   const payloads: RegistryPayload[] = [];
   for (const record of records) {
-    const key = registryPayload(config, record, "key");
-    if (key !== undefined) payloads.push(key);
-    const value = registryPayload(config, record, "value");
-    if (value !== undefined) payloads.push(value);
+    for (const part of ["key", "value"] as const) {
+      const payload = registryPayload(config, record, part);
+      if (payload !== undefined && "bytes" in payload) payloads.push(payload);
+    }
   }
   if (payloads.length === 0) return;
   await registry.prepare(payloads, AbortSignal.timeout(Math.max(1, deadline.remainingMs())));

@@ -177,8 +177,12 @@ describe("migrate-connector on the connector README's examples", () => {
       for (const topic of ["avro-topic-1", "avro-topic-2"]) {
         const record = kafkaRecord({ topic, key: { order: 1 }, value: framed });
         const payload = registryPayload(config, record, "value");
-        expect(payload?.format).toBe("avro");
-        await decoder.prepare(payload === undefined ? [] : [payload], new AbortController().signal);
+        const framedPayload = payload !== undefined && "bytes" in payload ? payload : undefined;
+        expect(framedPayload?.format).toBe("avro");
+        await decoder.prepare(
+          framedPayload === undefined ? [] : [framedPayload],
+          new AbortController().signal,
+        );
         const mapped = mapRecord(config, record, partRenderer(config, decoder));
         if (mapped instanceof PoisonRecordError || "retryable" in mapped) throw new Error(String(mapped));
         const { Source, DetailType, Resources } = mapped.entry;

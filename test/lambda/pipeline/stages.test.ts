@@ -122,6 +122,21 @@ describe("pipeline: resolve schemas, then decode and map", () => {
     expect(result.outcomes.get(record)).toMatchObject({ kind: "failed", code: "NoSchemaRegistry" });
   });
 
+  it("makes a registry-encoded value that is not canonical base64 poison InvalidBase64, with no registry call", async () => {
+    const { registry, prepared } = scriptedRegistry();
+    const record = { ...kafkaRecord({ offset: 0 }), value: "e30*" };
+
+    const result = await processBatch(
+      kafkaEvent([record]),
+      avroConfig(),
+      { publisher: delivering().publisher, deadLetters: undefined, registry },
+      plenty,
+    );
+
+    expect(prepared).toEqual([]);
+    expect(result.outcomes.get(record)).toMatchObject({ kind: "failed", code: "InvalidBase64" });
+  });
+
   it("renders null and absent registry-encoded parts as null without the registry", async () => {
     const { registry, prepared } = scriptedRegistry();
     const bench = delivering();
