@@ -2,30 +2,20 @@ import { injectLambdaContext } from "@aws-lambda-powertools/logger/middleware";
 import { logMetrics } from "@aws-lambda-powertools/metrics/middleware";
 import middy from "@middy/core";
 import type { Context } from "aws-lambda";
-import { enableSigV4a, eventBridgeClient, eventBridgePublisher } from "./adapters/eventbridge-publisher";
-import { sqsClient, sqsDeadLetters } from "./adapters/sqs-dead-letters";
+import { enableSigV4a } from "./adapters/eventbridge-publisher";
+import { batchPorts } from "./batch-ports";
 import { loadConfig } from "./config";
 import type { KafkaBatchResponse } from "./core/batch-response";
 import { type KafkaEvent, parseKafkaEvent } from "./core/kafka-event";
 import { deadlineFrom } from "./delivery/deadline";
 import { BatchFailedError, InvalidEventError } from "./errors";
-import { claimCheckPorts } from "./offload/claim-check-ports";
-import { type BatchPorts, processBatch } from "./process-batch";
-import { registryDecoderFor, usesSchemaRegistry } from "./schema-registry/registry-decoder-for";
+import { processBatch } from "./process-batch";
 import { logger, metrics, reportBatch, reportRejectedEvent } from "./telemetry";
 
 // Cold start: an invalid configuration fails here, naming the variable.
 const config = loadConfig();
 const signerReady = config.globalEndpointId === undefined ? Promise.resolve() : enableSigV4a();
-// The registry clients, codecs and S3 client load on first use: a JSON-only function never loads them.
-const claimChecks = claimCheckPorts(config);
-const sqs = config.dlqUrl === undefined ? undefined : sqsDeadLetters(sqsClient(config.dlqUrl), config.dlqUrl);
-const ports: BatchPorts = {
-  publisher: eventBridgePublisher(eventBridgeClient(config), config),
-  deadLetters: sqs !== undefined && claimChecks !== undefined ? claimChecks.deadLetters(sqs) : sqs,
-  ...(claimChecks === undefined ? {} : { offload: claimChecks.offload }),
-  ...(usesSchemaRegistry(config) ? { registry: registryDecoderFor(config) } : {}),
-};
+const { ports } = batchPorts(config);
 
 async function forwardBatch(event: unknown, context: Context): Promise<KafkaBatchResponse> {
   let batch: KafkaEvent;

@@ -1,9 +1,5 @@
-import {
-  enableSigV4a,
-  eventBridgeClient,
-  eventBridgePublisher,
-} from "../../lambda/adapters/eventbridge-publisher";
-import { sqsClient, sqsDeadLetters } from "../../lambda/adapters/sqs-dead-letters";
+import { enableSigV4a } from "../../lambda/adapters/eventbridge-publisher";
+import { batchPorts } from "../../lambda/batch-ports";
 import type { Config } from "../../lambda/config";
 import type { KafkaRecord } from "../../lambda/core/kafka-event";
 import { deadlineFrom } from "../../lambda/delivery/deadline";
@@ -12,17 +8,12 @@ import type { ReplayOutcome, ReplayTarget } from "./replay-target";
 
 /**
  * Replays through the function's own batch pipeline in this process, with the function's adapters
- * built from `config`: each record's outcome is known exactly (delivered, dead-lettered, failed).
+ * (registry decoder and claim check included) built from `config`: each record's outcome is known exactly (delivered, dead-lettered, failed).
  */
 export async function inProcessTarget(config: Config, timeoutMs = 300_000): Promise<ReplayTarget> {
   if (config.globalEndpointId !== undefined) await enableSigV4a();
-  const eventBridge = eventBridgeClient(config);
-  const sqs = config.dlqUrl === undefined ? undefined : sqsClient(config.dlqUrl);
-  const ports = {
-    publisher: eventBridgePublisher(eventBridge, config),
-    deadLetters:
-      sqs === undefined || config.dlqUrl === undefined ? undefined : sqsDeadLetters(sqs, config.dlqUrl),
-  };
+  const { ports, close } = batchPorts(config);
+
   return {
     description: `the function in process (connector ${config.connectorId}, bus ${config.eventBusArn})`,
     batchSize: 100,
@@ -46,8 +37,7 @@ export async function inProcessTarget(config: Config, timeoutMs = 300_000): Prom
       return outcomes;
     },
     async close() {
-      eventBridge.destroy();
-      sqs?.destroy();
+      close();
     },
   };
 }
