@@ -3,24 +3,20 @@ import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import type { KafkaEvent } from "../../lambda/core/kafka-event";
 import type { LambdaHandler } from "../../tooling/local-esm/invocation";
 import { type Bench, createBench, drainQueue } from "./aws-fixtures";
-import { account, type DeliveredEvent, handlerEnv, missingAndDuplicates, watchQueues } from "./chain";
+import {
+  account,
+  DETAIL_FIELDS,
+  type DeliveredEvent,
+  handlerEnv,
+  missingAndDuplicates,
+  watchQueues,
+} from "./chain";
 import { createTopics, produce } from "./kafka-fixtures";
 import { loadHandler } from "./load-handler";
 import { runUntilCommitted } from "./run-until-committed";
 
 const bootstrap = inject("kafkaBootstrap");
 const moto = inject("motoEndpoint");
-const _silent = () => {};
-const DETAIL_FIELDS = [
-  "topic",
-  "partition",
-  "offset",
-  "timestamp",
-  "timestampType",
-  "headers",
-  "key",
-  "value",
-];
 
 describe("Kafka → local ESM → handler → EventBridge (moto) → SQS", () => {
   const id = randomUUID().slice(0, 8);

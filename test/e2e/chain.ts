@@ -3,6 +3,18 @@ import { type Bench, createBench, drainContinuously, type QueueDrainer } from ".
 import { type FaultProxy, startFaultProxy } from "./fault-proxy";
 import { loadHandler } from "./load-handler";
 
+/** The fields of `detail`, in the connector's order (SPEC §3). */
+export const DETAIL_FIELDS = [
+  "topic",
+  "partition",
+  "offset",
+  "timestamp",
+  "timestampType",
+  "headers",
+  "key",
+  "value",
+];
+
 /** The function's environment for a bench: bus, DLQ, partial batch response, endpoints. */
 export function handlerEnv(
   bench: Bench,
