@@ -108,19 +108,22 @@ function millis(fields: Map<Field, number>): number {
   );
 }
 
+/** Which literal a text may be, by its length (as Connect decides it). */
+const LITERAL_BY_LENGTH: ReadonlyMap<number, { readonly type: TemporalType; readonly pattern: Pattern }> =
+  new Map([
+    [13, { type: "Time", pattern: TIME }],
+    [24, { type: "Timestamp", pattern: TIMESTAMP }],
+    [10, { type: "Date", pattern: DATE }],
+  ]);
+
 /** `ValueParser.parseAsTemporal`: a Date, Time or Timestamp literal, or undefined. */
 export function parseTemporal(token: string): Temporal | undefined {
   // "If the colons were escaped, we'll see the escape chars and need to remove them."
-  const text = token.replaceAll("\\:", ":");
-  const [type, pattern] =
-    text.length === 13
-      ? (["Time", TIME] as const)
-      : text.length === 24
-        ? (["Timestamp", TIMESTAMP] as const)
-        : text.length === 10
-          ? (["Date", DATE] as const)
-          : [undefined, undefined];
-  if (type === undefined) return undefined;
+  // (replaceAll copies the text even when nothing matches: most tokens have no escape.)
+  const text = token.includes("\\:") ? token.replaceAll("\\:", ":") : token;
+  const literal = LITERAL_BY_LENGTH.get(text.length);
+  if (literal === undefined) return undefined;
+  const { type, pattern } = literal;
   const fields = parseFields(text, pattern);
   if (fields === undefined) return undefined;
   const ms = millis(fields);

@@ -35,9 +35,16 @@ const TIMESTAMP_TYPE_NAMES: Record<TimestampType, string> = {
   NO_TIMESTAMP_TYPE: "NoTimestampType",
 };
 
-function parsedValue(text: string | undefined): unknown {
-  return text === undefined ? undefined : JSON.parse(text);
+/** The value's JSON document, parsed on first use and only then (by a JSONPath of the configuration). */
+function lazyDocument(text: string | undefined): () => unknown {
+  let parsed: { value: unknown } | undefined;
+  return () => {
+    parsed ??= { value: text === undefined ? undefined : JSON.parse(text) };
+    return parsed.value;
+  };
 }
+
+const NO_DOCUMENT = () => undefined;
 
 function eventTime(config: MappingConfig, record: KafkaRecord, value: () => unknown): Date | undefined {
   switch (config.eventTime.kind) {
@@ -134,11 +141,11 @@ export function mapRecord(
   if (!headers.ok) return new PoisonRecordError(headers.code, record, `headers are not ${headers.expected}`);
   const constants = topicConstants(config, record.topic);
 
-  let parsed: { value: unknown } | undefined;
-  const document = () => {
-    parsed ??= { value: parsedValue(value.text) };
-    return parsed.value;
-  };
+  // Only a JSONPath reads the document: without one, no closure per record.
+  const document =
+    config.detailTypeJsonPath !== undefined || config.eventTime.kind === "jsonPath"
+      ? lazyDocument(value.text)
+      : NO_DOCUMENT;
 
   const Detail =
     `${constants.detailPrefix}${record.partition},"offset":${record.offset},` +
@@ -162,7 +169,8 @@ export function mapRecord(
     Source: config.source,
     DetailType,
     Detail,
-    Resources: [...config.resources],
+    // One array for every entry: nothing downstream changes an entry's Resources.
+    Resources: config.resources as string[],
     EventBusName: config.eventBusArn,
   };
   if (Time !== undefined) entry.Time = Time;

@@ -23,9 +23,9 @@ export async function deadLetterPoison(
   options: DeadLetterOptions,
 ): Promise<void> {
   const poison: { record: KafkaRecord; error: PoisonRecordError }[] = [];
-  for (const [record, outcome] of outcomes) {
+  outcomes.forEach((outcome, record) => {
     if (outcome.kind === "poison") poison.push({ record, error: outcome.error });
-  }
+  });
   if (poison.length === 0) return;
   if (deadLetters === undefined) {
     for (const { record, error } of poison) {
