@@ -5,8 +5,8 @@
 //   (make the change)
 //   npx tsx bench/ab-batch.ts bundle /tmp/after.mjs
 //   npx tsx bench/ab-batch.ts run 5 'ref=/tmp/after.mjs||sdk-default' before=/tmp/before.mjs after=/tmp/after.mjs
-// A variant is `name=bundle[|NODE_OPTIONS[|publisher]]` (the deployed NODE_OPTIONS and this function's
-// publisher by default). Runs alternate in ABBA order, each a fresh process; CPU, wall time and peak
+// A variant is `name=bundle[|NODE_OPTIONS[|publisher[|full warm-ups]]]` (the deployed NODE_OPTIONS, this
+// function's publisher and no full batch before the measured one by default). Runs alternate in ABBA order, each a fresh process; CPU, wall time and peak
 // RSS are medians, the KB allocated per PutEvents comes from one more sampled run of each, and each
 // CPU figure is also given as a ratio to the first variant's.
 import { fork } from "node:child_process";
@@ -24,17 +24,20 @@ interface Variant {
   readonly file: string;
   readonly nodeOptions: string;
   readonly publisher: PublisherVariant;
+  readonly fullWarmUps: number;
 }
 
 function variantOf(argument: string): Variant {
   const at = argument.indexOf("=");
-  if (at < 1) throw new Error(`expected name=bundle[|NODE_OPTIONS[|publisher]], got ${argument}`);
-  const [file = "", nodeOptions, publisher] = argument.slice(at + 1).split("|");
+  if (at < 1)
+    throw new Error(`expected name=bundle[|NODE_OPTIONS[|publisher[|full warm-ups]]], got ${argument}`);
+  const [file = "", nodeOptions, publisher, fullWarmUps] = argument.slice(at + 1).split("|");
   return {
     name: argument.slice(0, at),
     file,
     nodeOptions: nodeOptions || functionNodeOptions(DEFAULTS.memorySize),
     publisher: (publisher || "project") as PublisherVariant,
+    fullWarmUps: Number(fullWarmUps || 0),
   };
 }
 
@@ -48,6 +51,7 @@ async function runAll(runs: number, variants: readonly Variant[]): Promise<void>
       eventFile: join(OUT_DIR, "batch-event.json"),
       warmUpFile: join(OUT_DIR, "warm-up-event.json"),
       publisher: variant.publisher,
+      fullWarmUps: variant.fullWarmUps,
       ...(sampleAllocations ? { sampleAllocations: true } : {}),
     };
     const child = fork(variant.file, [JSON.stringify(settings)], {
@@ -98,6 +102,8 @@ if (command === "bundle" && rest[0] !== undefined) {
 } else if (command === "run" && rest.length >= 2) {
   await runAll(Number(rest[0]), rest.slice(1).map(variantOf));
 } else {
-  console.error("usage: ab-batch.ts bundle <file> | run <runs> name=bundle[|NODE_OPTIONS[|publisher]]...");
+  console.error(
+    "usage: ab-batch.ts bundle <file> | run <runs> name=bundle[|NODE_OPTIONS[|publisher[|full warm-ups]]]...",
+  );
   process.exit(1);
 }

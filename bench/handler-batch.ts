@@ -42,6 +42,12 @@ export interface HandlerBatchSettings {
   readonly warmUpFile: string;
   readonly publisher: PublisherVariant;
   /**
+   * Full batches (the measured event) invoked after the small warm-up and before the measured one:
+   * 0 measures a container's first full batch, whose code V8 is still compiling as it runs; 2 measures
+   * the steady state of a container that drains a partition batch after batch.
+   */
+  readonly fullWarmUps?: number;
+  /**
    * Runs V8's sampling heap profiler (collected objects included) around the invocation for the bytes
    * it allocates; this costs CPU, so the CPU figures come from runs without it.
    */
@@ -62,7 +68,7 @@ export interface HandlerBatchResult {
   readonly eventBytes: number;
   readonly records: number;
   readonly batchItemFailures: number;
-  /** After import and the warm-up invocation: what a warm container holds before the next event. */
+  /** After import and the warm-up invocations: what a warm container holds before the next event. */
   readonly rssBeforeMB: number;
   /** With the event's JSON text read and parsed, as the runtime hands it over. */
   readonly rssWithEventMB: number;
@@ -105,6 +111,9 @@ const rssMB = () => process.memoryUsage().rss / 2 ** 20;
 const invoke = invoker(settings.publisher);
 // A small warm-up invocation: a warm container has its connections open and its code compiled.
 await invoke(JSON.parse(readFileSync(settings.warmUpFile, "utf8")), context());
+// Each from its JSON text, as the runtime hands every invocation a newly parsed event.
+for (let run = 0; run < (settings.fullWarmUps ?? 0); run += 1)
+  await invoke(JSON.parse(readFileSync(settings.eventFile, "utf8")), context());
 const rssBeforeMB = rssMB();
 
 // The runtime receives the event as JSON text and parses it before calling the handler.
