@@ -62,7 +62,8 @@ export async function deliverEntries(
   // One signal for every request of the delivery, aborted at the deadline: a timer per request was
   // about 14 ms of the bench batch's CPU. A job starts only while time is left (runJob).
   const atDeadline = AbortSignal.timeout(Math.max(1, deadline.remainingMs()));
-  // Each request in flight listens to it once (its exchange or its retry's sleep).
+  // Each request in flight listens to it once (its exchange or its retry's sleep); Node.js before 24
+  // warns of a leak past 10 listeners.
   setMaxListeners(Math.max(options.maxConcurrency, defaultMaxListeners), atDeadline);
   /** The setup error that stopped sending: every later job is failed with it. */
   let stoppedBy: { readonly code: string; readonly message: string } | undefined;

@@ -183,6 +183,18 @@ describe("renderHeaders with HEADER_FORMAT=string", () => {
     );
   });
 
+  it("renders every name exactly, past the names whose JSON start it keeps", () => {
+    const names = Array.from({ length: 600 }, (_, index) => `h-${index}-"\\-é`);
+    for (const name of names) {
+      expect(JSON.parse(rendered(headers([name, "v"]), "string"))).toEqual([{ [name]: "v" }]);
+    }
+    // The same names again, now partly from what was kept.
+    const all = JSON.parse(
+      rendered(headers(...names.map((name): [string, string] => [name, name])), "string"),
+    );
+    expect(all).toEqual(names.map((name) => ({ [name]: name })));
+  });
+
   it("decodes non-ASCII values from Java signed bytes", () => {
     expect(rendered(headers(["source", "café ☕ 😀"]), "string")).toBe('[{"source":"café ☕ 😀"}]');
   });

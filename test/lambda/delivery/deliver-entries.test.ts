@@ -1,8 +1,10 @@
+import { getMaxListeners } from "node:events";
 import { describe, expect, it } from "vitest";
 import { loadConfig } from "../../../lambda/config";
 import { type EventEntry, mapRecord } from "../../../lambda/core/map-entry";
 import type { Deadline } from "../../../lambda/delivery/deadline";
 import { deliverEntries } from "../../../lambda/delivery/deliver-entries";
+import type { Publisher } from "../../../lambda/delivery/publisher";
 import { RequestFailedError } from "../../../lambda/errors";
 import { manyRecords } from "../../../tooling/kafka-records";
 import { error, offsetOf, ok, scriptedPublisher } from "../../support/scripted-publisher";
@@ -185,5 +187,31 @@ describe("deliverEntries", () => {
     const report = await deliverEntries(entries(10), bench.publisher, options);
     expect(bench.calls[1]?.entries.map(offsetOf)).toEqual([5, 6, 7, 8, 9]);
     expect(kinds(report)).toEqual({ delivered: 10 });
+  });
+
+  it("aborts the requests still in flight at the deadline through one signal that allows a listener per request", async () => {
+    const signals = new Set<AbortSignal>();
+    const end = Date.now() + 100;
+    const publisher: Publisher = {
+      publish: (_entries, signal) =>
+        new Promise((_resolve, reject) => {
+          signals.add(signal);
+          signal.addEventListener(
+            "abort",
+            () => reject(new RequestFailedError("retryable", "AbortError", "aborted at the deadline")),
+            { once: true },
+          );
+        }),
+    };
+    const report = await deliverEntries(entries(320), publisher, {
+      ...options,
+      maxConcurrency: 32,
+      deadline: { remainingMs: () => end - Date.now() },
+    });
+    expect(kinds(report)).toEqual({ failed: 320 });
+    const [signal] = [...signals];
+    expect(signals.size).toBe(1);
+    // Node.js before 24 warns of a leak beyond its default of 10 listeners.
+    expect(getMaxListeners(signal as AbortSignal)).toBeGreaterThanOrEqual(32);
   });
 });
