@@ -157,8 +157,8 @@ for (let run = 0; run < RUNS; run += 1) {
     await endpoint.reset();
   }
 }
-const steadyFigures = [];
-for (const publisher of STEADY_PUBLISHERS) {
+/** The medians of one publisher's steady-state runs, and its allocations from one more, sampled. */
+async function steadyFigure(publisher: PublisherVariant) {
   const runs = steadyRuns.get(publisher) ?? [];
   const sampled = await runHandler(children.handlerBatch, endpoint.url, batchFile, {
     publisher,
@@ -168,7 +168,7 @@ for (const publisher of STEADY_PUBLISHERS) {
   const { calls } = await endpoint.stats();
   await endpoint.reset();
   const cpuMs = median(runs.map((run) => run.cpuMs));
-  steadyFigures.push({
+  return {
     publisher,
     runs: runs.length,
     cpuMs,
@@ -178,8 +178,10 @@ for (const publisher of STEADY_PUBLISHERS) {
     maxRssMB: median(runs.map((run) => run.maxRssMB)),
     rssBeforeMB: median(runs.map((run) => run.rssBeforeMB)),
     allocatedKBPerRequest: (sampled.allocatedBytes ?? Number.NaN) / calls / 1024,
-  });
+  };
 }
+const steadyFigures: Awaited<ReturnType<typeof steadyFigure>>[] = [];
+for (const publisher of STEADY_PUBLISHERS) steadyFigures.push(await steadyFigure(publisher));
 const [steady, steadyReference] = steadyFigures as [
   (typeof steadyFigures)[number],
   (typeof steadyFigures)[number],
@@ -381,15 +383,22 @@ const PUBLISHER_NAMES: Record<PublisherVariant, string> = {
   "sdk-default": "reference: new EventBridgeClient({})",
   "sdk-tuned": "option (a): SDK client tuned",
 };
+/** The columns both batch tables share: CPU against the reference's, wall against the floor, memory. */
+const batchRow = (
+  figure: (typeof batchFigures)[number] | (typeof steadyFigures)[number],
+  referenceCpuMs: number,
+) => ({
+  publisher: PUBLISHER_NAMES[figure.publisher],
+  [`CPU ms (median of ${figure.runs})`]: f(figure.cpuMs),
+  "CPU µs/record": f(figure.cpuUsPerRecord, 1),
+  "× reference CPU": f(figure.cpuMs / referenceCpuMs, 2),
+  "wall ms": f(figure.wallMs),
+  "× floor": f(figure.wallMs / floorMs, 2),
+  "KB allocated/PutEvents": f(figure.allocatedKBPerRequest, 1),
+});
 console.table(
   batchFigures.map((figure) => ({
-    publisher: PUBLISHER_NAMES[figure.publisher],
-    [`CPU ms (median of ${figure.runs})`]: f(figure.cpuMs),
-    "CPU µs/record": f(figure.cpuUsPerRecord, 1),
-    "× reference CPU": f(figure.cpuMs / reference.cpuMs, 2),
-    "wall ms": f(figure.wallMs),
-    "× floor": f(figure.wallMs / floorMs, 2),
-    "KB allocated/PutEvents": f(figure.allocatedKBPerRequest, 1),
+    ...batchRow(figure, reference.cpuMs),
     "peak RSS MB": f(figure.maxRssMB),
     requests: figure.requests,
   })),
@@ -402,13 +411,7 @@ console.log(
 );
 console.table(
   steadyFigures.map((figure) => ({
-    publisher: PUBLISHER_NAMES[figure.publisher],
-    [`CPU ms (median of ${figure.runs})`]: f(figure.cpuMs),
-    "CPU µs/record": f(figure.cpuUsPerRecord, 1),
-    "× reference CPU": f(figure.cpuMs / steadyReference.cpuMs, 2),
-    "wall ms": f(figure.wallMs),
-    "× floor": f(figure.wallMs / floorMs, 2),
-    "KB allocated/PutEvents": f(figure.allocatedKBPerRequest, 1),
+    ...batchRow(figure, steadyReference.cpuMs),
     "RSS before MB": f(figure.rssBeforeMB),
     "peak RSS MB": f(figure.maxRssMB),
   })),
