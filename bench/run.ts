@@ -101,97 +101,68 @@ const endpoint = await startEndpointProcess(children.endpoint, {
 const RUNS = quick ? 3 : 5;
 const PUBLISHERS: readonly PublisherVariant[] = ["project", "sdk-default", "sdk-tuned"];
 type BatchRun = { result: HandlerBatchResult; requests: number; maxInFlight: number };
-const batchRuns = new Map<PublisherVariant, BatchRun[]>(PUBLISHERS.map((publisher) => [publisher, []]));
-for (let run = 0; run < RUNS; run += 1) {
-  for (const publisher of PUBLISHERS) {
-    const result = await runHandler(children.handlerBatch, endpoint.url, batchFile, { publisher });
+
+/**
+ * The batch through each of `publishers`, RUNS times each, alternating, every run a fresh process that
+ * has first handled `fullWarmUps` full batches; then one more run each under the sampling heap profiler
+ * for the bytes allocated per PutEvents. The medians per publisher.
+ */
+async function measureBatch(publishers: readonly PublisherVariant[], fullWarmUps: number) {
+  const runsOf = new Map<PublisherVariant, BatchRun[]>(publishers.map((publisher) => [publisher, []]));
+  for (let run = 0; run < RUNS; run += 1) {
+    for (const publisher of publishers) {
+      const result = await runHandler(children.handlerBatch, endpoint.url, batchFile, {
+        publisher,
+        fullWarmUps,
+      });
+      const stats = await endpoint.stats();
+      runsOf.get(publisher)?.push({ result, requests: stats.calls, maxInFlight: stats.maxInFlight });
+      await endpoint.reset();
+    }
+  }
+  const allocations = new Map<PublisherVariant, number>();
+  for (const publisher of publishers) {
+    const result = await runHandler(children.handlerBatch, endpoint.url, batchFile, {
+      publisher,
+      fullWarmUps,
+      sampleAllocations: true,
+    });
     const stats = await endpoint.stats();
-    batchRuns.get(publisher)?.push({ result, requests: stats.calls, maxInFlight: stats.maxInFlight });
+    allocations.set(publisher, (result.allocatedBytes ?? Number.NaN) / stats.calls);
     await endpoint.reset();
   }
-}
-log("allocations per PutEvents (sampling heap profiler, one run each)");
-const allocations = new Map<PublisherVariant, number>();
-for (const publisher of PUBLISHERS) {
-  const result = await runHandler(children.handlerBatch, endpoint.url, batchFile, {
-    publisher,
-    sampleAllocations: true,
+  return publishers.map((publisher) => {
+    const runs = runsOf.get(publisher) ?? [];
+    const cpuMs = median(runs.map((run) => run.result.cpuMs));
+    return {
+      publisher,
+      runs: runs.length,
+      wallMs: median(runs.map((run) => run.result.wallMs)),
+      cpuMs,
+      cpuMsRuns: runs.map((run) => run.result.cpuMs),
+      cpuUsPerRecord: (cpuMs * 1000) / BATCH.records,
+      maxRssMB: median(runs.map((run) => run.result.maxRssMB)),
+      requests: median(runs.map((run) => run.requests)),
+      maxInFlight: Math.max(...runs.map((run) => run.maxInFlight)),
+      allocatedKBPerRequest: (allocations.get(publisher) ?? Number.NaN) / 1024,
+      batchItemFailures: Math.max(...runs.map((run) => run.result.batchItemFailures)),
+      rssBeforeMB: median(runs.map((run) => run.result.rssBeforeMB)),
+      rssWithEventMB: median(runs.map((run) => run.result.rssWithEventMB)),
+      eventBytes: runs[0]?.result.eventBytes ?? 0,
+    };
   });
-  const stats = await endpoint.stats();
-  allocations.set(publisher, (result.allocatedBytes ?? Number.NaN) / stats.calls);
-  await endpoint.reset();
 }
-/** The medians of one publisher's runs. */
-function batchFigure(publisher: PublisherVariant) {
-  const runs = batchRuns.get(publisher) ?? [];
-  const cpuMs = median(runs.map((run) => run.result.cpuMs));
-  return {
-    publisher,
-    runs: runs.length,
-    wallMs: median(runs.map((run) => run.result.wallMs)),
-    cpuMs,
-    cpuMsRuns: runs.map((run) => run.result.cpuMs),
-    cpuUsPerRecord: (cpuMs * 1000) / BATCH.records,
-    maxRssMB: median(runs.map((run) => run.result.maxRssMB)),
-    requests: median(runs.map((run) => run.requests)),
-    maxInFlight: Math.max(...runs.map((run) => run.maxInFlight)),
-    allocatedKBPerRequest: (allocations.get(publisher) ?? Number.NaN) / 1024,
-    batchItemFailures: Math.max(...runs.map((run) => run.result.batchItemFailures)),
-    rssBeforeMB: median(runs.map((run) => run.result.rssBeforeMB)),
-    rssWithEventMB: median(runs.map((run) => run.result.rssWithEventMB)),
-    eventBytes: runs[0]?.result.eventBytes ?? 0,
-  };
-}
-const batchFigures = PUBLISHERS.map(batchFigure);
+type BatchFigure = Awaited<ReturnType<typeof measureBatch>>[number];
+
+const batchFigures = await measureBatch(PUBLISHERS, 0);
 // The same batch in a container that has already sent two: its code compiled by V8's optimizing tiers
 // and its 16 connections open. A partition that drains a backlog runs batch after batch in one warm
 // container, so this is its CPU per record; the first full batch also pays V8's compilation once.
 log("the batch in steady state (after two full batches in the same process)");
-const STEADY_PUBLISHERS: readonly PublisherVariant[] = ["project", "sdk-default"];
-const steadyRuns = new Map<PublisherVariant, HandlerBatchResult[]>(STEADY_PUBLISHERS.map((p) => [p, []]));
-for (let run = 0; run < RUNS; run += 1) {
-  for (const publisher of run % 2 === 0 ? STEADY_PUBLISHERS : [...STEADY_PUBLISHERS].reverse()) {
-    steadyRuns
-      .get(publisher)
-      ?.push(await runHandler(children.handlerBatch, endpoint.url, batchFile, { publisher, fullWarmUps: 2 }));
-    await endpoint.reset();
-  }
-}
-/** The medians of one publisher's steady-state runs, and its allocations from one more, sampled. */
-async function steadyFigure(publisher: PublisherVariant) {
-  const runs = steadyRuns.get(publisher) ?? [];
-  const sampled = await runHandler(children.handlerBatch, endpoint.url, batchFile, {
-    publisher,
-    fullWarmUps: 2,
-    sampleAllocations: true,
-  });
-  const { calls } = await endpoint.stats();
-  await endpoint.reset();
-  const cpuMs = median(runs.map((run) => run.cpuMs));
-  return {
-    publisher,
-    runs: runs.length,
-    cpuMs,
-    cpuMsRuns: runs.map((run) => run.cpuMs),
-    cpuUsPerRecord: (cpuMs * 1000) / BATCH.records,
-    wallMs: median(runs.map((run) => run.wallMs)),
-    maxRssMB: median(runs.map((run) => run.maxRssMB)),
-    rssBeforeMB: median(runs.map((run) => run.rssBeforeMB)),
-    allocatedKBPerRequest: (sampled.allocatedBytes ?? Number.NaN) / calls / 1024,
-  };
-}
-const steadyFigures: Awaited<ReturnType<typeof steadyFigure>>[] = [];
-for (const publisher of STEADY_PUBLISHERS) steadyFigures.push(await steadyFigure(publisher));
-const [steady, steadyReference] = steadyFigures as [
-  (typeof steadyFigures)[number],
-  (typeof steadyFigures)[number],
-];
+const steadyFigures = await measureBatch(["project", "sdk-default"], 2);
+const [steady, steadyReference] = steadyFigures as [BatchFigure, BatchFigure];
 const steadyCpuRatio = steady.cpuMs / steadyReference.cpuMs;
-const [concurrent, reference, tuned] = batchFigures as [
-  ReturnType<typeof batchFigure>,
-  ReturnType<typeof batchFigure>,
-  ReturnType<typeof batchFigure>,
-];
+const [concurrent, reference, tuned] = batchFigures as [BatchFigure, BatchFigure, BatchFigure];
 const cpuRatio = concurrent.cpuMs / reference.cpuMs;
 const maxRssMB = concurrent.maxRssMB;
 // The same runs from the one-file bundle deployed before code splitting, for what splitting changes.
@@ -384,10 +355,7 @@ const PUBLISHER_NAMES: Record<PublisherVariant, string> = {
   "sdk-tuned": "option (a): SDK client tuned",
 };
 /** The columns both batch tables share: CPU against the reference's, wall against the floor, memory. */
-const batchRow = (
-  figure: (typeof batchFigures)[number] | (typeof steadyFigures)[number],
-  referenceCpuMs: number,
-) => ({
+const batchRow = (figure: BatchFigure, referenceCpuMs: number) => ({
   publisher: PUBLISHER_NAMES[figure.publisher],
   [`CPU ms (median of ${figure.runs})`]: f(figure.cpuMs),
   "CPU µs/record": f(figure.cpuUsPerRecord, 1),
