@@ -31,13 +31,6 @@ const ALGORITHM = "AWS4-HMAC-SHA256";
 /** SigV4 signatures for one region and service, the derived signing key kept per day and secret. */
 export class SigV4Signer {
   #key: { readonly day: string; readonly secret: string; readonly key: KeyObject } | undefined;
-  #order:
-    | {
-        readonly unsorted: readonly string[];
-        readonly names: readonly string[];
-        readonly signedHeaders: string;
-      }
-    | undefined;
 
   constructor(
     private readonly region: string,
@@ -55,12 +48,13 @@ export class SigV4Signer {
     const day = longDate.slice(0, 8);
     const headers: Record<string, string> = { ...request.headers, "x-amz-date": longDate };
     if (credentials.sessionToken) headers["x-amz-security-token"] = credentials.sessionToken;
-    const { names, signedHeaders } = this.#canonicalOrder(Object.keys(headers));
+    const names = Object.keys(headers).sort();
     let canonicalHeaders = "";
     for (let index = 0; index < names.length; index += 1) {
       const name = names[index] as string;
       canonicalHeaders += `${name}:${headers[name]}\n`;
     }
+    const signedHeaders = names.join(";");
     const canonicalRequest = `${request.method}\n${request.canonicalPath}\n\n${canonicalHeaders}\n${signedHeaders}\n${request.payloadHash}`;
     const scope = `${day}/${this.region}/${this.service}/aws4_request`;
     const stringToSign = `${ALGORITHM}\n${longDate}\n${scope}\n${hash("sha256", canonicalRequest, "hex")}`;
@@ -69,27 +63,6 @@ export class SigV4Signer {
       .digest("hex");
     headers.authorization = `${ALGORITHM} Credential=${credentials.accessKeyId}/${scope}, SignedHeaders=${signedHeaders}, Signature=${signature}`;
     return headers;
-  }
-
-  /**
-   * The header names sorted, and the `SignedHeaders` list: the same for every request of this path,
-   * so kept from the last request and sorted again only when the names change.
-   */
-  #canonicalOrder(names: readonly string[]): {
-    readonly names: readonly string[];
-    readonly signedHeaders: string;
-  } {
-    const last = this.#order;
-    if (
-      last !== undefined &&
-      last.unsorted.length === names.length &&
-      last.unsorted.every((name, index) => name === names[index])
-    ) {
-      return last;
-    }
-    const sorted = [...names].sort();
-    this.#order = { unsorted: names, names: sorted, signedHeaders: sorted.join(";") };
-    return this.#order;
   }
 
   /** HMAC("AWS4" + secret, day) -> region -> service -> "aws4_request", derived once per day and secret. */
