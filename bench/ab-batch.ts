@@ -5,14 +5,15 @@
 //   (make the change)
 //   npx tsx bench/ab-batch.ts bundle /tmp/after.mjs
 //   npx tsx bench/ab-batch.ts run 5 'ref=/tmp/after.mjs||sdk-default' before=/tmp/before.mjs after=/tmp/after.mjs
-// A variant is `name=bundle[|NODE_OPTIONS[|publisher[|full warm-ups]]]` (the deployed NODE_OPTIONS, this
-// function's publisher and no full batch before the measured one by default). Runs alternate in ABBA order, each a fresh process; CPU, wall time and peak
-// RSS are medians, the KB allocated per PutEvents comes from one more sampled run of each, and each
-// CPU figure is also given as a ratio to the first variant's.
+// A variant is `name=bundle[|NODE_OPTIONS[|publisher[|full warm-ups[|V8 flags]]]]`: by default the
+// deployed NODE_OPTIONS and V8 flags (an empty fifth field: none), this function's publisher and no
+// full batch before the measured one. Runs alternate in ABBA order, each a fresh process; CPU, wall time
+// and peak RSS are medians, the KB allocated per PutEvents comes from one more sampled run of each, and
+// each CPU figure is also given as a ratio to the first variant's.
 import { fork } from "node:child_process";
 import { loadavg } from "node:os";
 import { join } from "node:path";
-import { functionNodeOptions } from "../infra/function-runtime";
+import { FUNCTION_V8_FLAGS, functionNodeOptions } from "../infra/function-runtime";
 import { DEFAULTS } from "../infra/options";
 import { bundle, OUT_DIR } from "./bundle";
 import { handlerChildEnv, nextMessage, startEndpointProcess } from "./children";
@@ -25,19 +26,24 @@ interface Variant {
   readonly nodeOptions: string;
   readonly publisher: PublisherVariant;
   readonly fullWarmUps: number;
+  /** V8 flags on the command line. */
+  readonly v8Flags: readonly string[];
 }
 
 function variantOf(argument: string): Variant {
   const at = argument.indexOf("=");
   if (at < 1)
-    throw new Error(`expected name=bundle[|NODE_OPTIONS[|publisher[|full warm-ups]]], got ${argument}`);
-  const [file = "", nodeOptions, publisher, fullWarmUps] = argument.slice(at + 1).split("|");
+    throw new Error(
+      `expected name=bundle[|NODE_OPTIONS[|publisher[|full warm-ups[|V8 flags]]]], got ${argument}`,
+    );
+  const [file = "", nodeOptions, publisher, fullWarmUps, v8Flags] = argument.slice(at + 1).split("|");
   return {
     name: argument.slice(0, at),
     file,
     nodeOptions: nodeOptions || functionNodeOptions(DEFAULTS.memorySize),
     publisher: (publisher || "project") as PublisherVariant,
     fullWarmUps: Number(fullWarmUps || 0),
+    v8Flags: v8Flags === undefined ? FUNCTION_V8_FLAGS : v8Flags.split(" ").filter(Boolean),
   };
 }
 
@@ -55,7 +61,7 @@ async function runAll(runs: number, variants: readonly Variant[]): Promise<void>
       ...(sampleAllocations ? { sampleAllocations: true } : {}),
     };
     const child = fork(variant.file, [JSON.stringify(settings)], {
-      execArgv: [],
+      execArgv: [...variant.v8Flags],
       stdio: ["ignore", "ignore", "inherit", "ipc"],
       env: handlerChildEnv(endpoint.url, { NODE_OPTIONS: variant.nodeOptions }),
     });
@@ -103,7 +109,7 @@ if (command === "bundle" && rest[0] !== undefined) {
   await runAll(Number(rest[0]), rest.slice(1).map(variantOf));
 } else {
   console.error(
-    "usage: ab-batch.ts bundle <file> | run <runs> name=bundle[|NODE_OPTIONS[|publisher[|full warm-ups]]]...",
+    "usage: ab-batch.ts bundle <file> | run <runs> name=bundle[|NODE_OPTIONS[|publisher[|full warm-ups[|V8 flags]]]]...",
   );
   process.exit(1);
 }

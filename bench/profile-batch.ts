@@ -5,6 +5,7 @@
 import { fork } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
+import { FUNCTION_V8_FLAGS } from "../infra/function-runtime";
 import { OUT_DIR } from "./bundle";
 import { handlerChildEnv, nextMessage, startEndpointProcess } from "./children";
 import type { HandlerBatchResult, HandlerBatchSettings, PublisherVariant } from "./handler-batch";
@@ -44,7 +45,7 @@ const settings: HandlerBatchSettings = {
     : { cpuProfileFile: profileFile }),
 };
 const child = fork(join(import.meta.dirname, "handler-batch.ts"), [JSON.stringify(settings)], {
-  execArgv: ["--import", "tsx"],
+  execArgv: ["--import", "tsx", ...FUNCTION_V8_FLAGS],
   stdio: ["ignore", "ignore", "inherit", "ipc"],
   env: handlerChildEnv(endpoint.url),
 });

@@ -4,7 +4,7 @@ import { fork } from "node:child_process";
 import { writeFileSync } from "node:fs";
 import { loadavg } from "node:os";
 import { join } from "node:path";
-import { functionNodeOptions } from "../infra/function-runtime";
+import { FUNCTION_V8_FLAGS, functionNodeOptions } from "../infra/function-runtime";
 import { DEFAULTS } from "../infra/options";
 import { kafkaEvent } from "../tooling/kafka-records";
 import { benchBundle, OUT_DIR } from "./bundle";
@@ -47,6 +47,8 @@ interface HandlerRun {
   readonly maxConcurrency?: number;
   /** `NODE_OPTIONS`: as the function is deployed unless told otherwise. */
   readonly nodeOptions?: string;
+  /** V8 flags on the command line: the deployed wrapper's (FUNCTION_V8_FLAGS) unless told otherwise. */
+  readonly v8Flags?: readonly string[];
   readonly sampleAllocations?: boolean;
   /** Full batches before the measured one (see HandlerBatchSettings.fullWarmUps). */
   readonly fullWarmUps?: number;
@@ -62,7 +64,7 @@ async function runHandler(script: string, endpointUrl: string, eventFile: string
     ...(run.sampleAllocations ? { sampleAllocations: true } : {}),
   };
   const child = fork(script, [JSON.stringify(settings)], {
-    execArgv: [],
+    execArgv: [...(run.v8Flags ?? FUNCTION_V8_FLAGS)],
     stdio: ["ignore", "ignore", "inherit", "ipc"],
     env: handlerChildEnv(endpointUrl, {
       NODE_OPTIONS: run.nodeOptions ?? NODE_OPTIONS_DEPLOYED,
@@ -96,46 +98,67 @@ const endpoint = await startEndpointProcess(children.endpoint, {
   delayMs: LATENCY_MS,
   throttle: { kind: "none" },
 });
-// The batch is CPU-bound on a 2-core machine shared with the endpoint process: each publisher runs
+// The batch is CPU-bound on a 2-core machine shared with the endpoint process: each subject runs
 // several times (each run a fresh process), alternating, and the figures are medians.
 const RUNS = quick ? 3 : 5;
-const PUBLISHERS: readonly PublisherVariant[] = ["project", "sdk-default", "sdk-tuned"];
+
+/** Who sends the batch, and the runtime settings it runs with (as the function is deployed by default). */
+interface Subject {
+  readonly name: string;
+  readonly publisher: PublisherVariant;
+  readonly nodeOptions?: string;
+  readonly v8Flags?: readonly string[];
+}
+const PROJECT: Subject = { name: "this function (lean PutEvents path)", publisher: "project" };
+const REFERENCE: Subject = { name: "reference: new EventBridgeClient({})", publisher: "sdk-default" };
+const TUNED: Subject = { name: "option (a): SDK client tuned", publisher: "sdk-tuned" };
+/**
+ * The reference as Lambda starts a hand-written function of 1,024 MB: no V8 flags, and the heap sizes
+ * the nodejs24.x bootstrap derives from the memory (new space a tenth of it, half of that per
+ * semi-space, the rest old space; docs/performance.md, "Memory").
+ */
+const HAND_WRITTEN: Subject = {
+  name: "reference as Lambda starts it (its heap sizes, no V8 flags)",
+  publisher: "sdk-default",
+  nodeOptions: "--max-semi-space-size=51 --max-old-space-size=922",
+  v8Flags: [],
+};
 type BatchRun = { result: HandlerBatchResult; requests: number; maxInFlight: number };
 
 /**
- * The batch through each of `publishers`, RUNS times each, alternating, every run a fresh process that
+ * The batch through each of `subjects`, RUNS times each, alternating, every run a fresh process that
  * has first handled `fullWarmUps` full batches; then one more run each under the sampling heap profiler
- * for the bytes allocated per PutEvents. The medians per publisher.
+ * for the bytes allocated per PutEvents. The medians per subject.
  */
-async function measureBatch(publishers: readonly PublisherVariant[], fullWarmUps: number) {
-  const runsOf = new Map<PublisherVariant, BatchRun[]>(publishers.map((publisher) => [publisher, []]));
-  for (let run = 0; run < RUNS; run += 1) {
-    for (const publisher of publishers) {
-      const result = await runHandler(children.handlerBatch, endpoint.url, batchFile, {
-        publisher,
-        fullWarmUps,
-      });
-      const stats = await endpoint.stats();
-      runsOf.get(publisher)?.push({ result, requests: stats.calls, maxInFlight: stats.maxInFlight });
-      await endpoint.reset();
-    }
-  }
-  const allocations = new Map<PublisherVariant, number>();
-  for (const publisher of publishers) {
+async function measureBatch(subjects: readonly Subject[], fullWarmUps: number) {
+  const once = async (subject: Subject, sampleAllocations: boolean) => {
+    const { publisher, nodeOptions, v8Flags } = subject;
     const result = await runHandler(children.handlerBatch, endpoint.url, batchFile, {
       publisher,
       fullWarmUps,
-      sampleAllocations: true,
+      ...(nodeOptions === undefined ? {} : { nodeOptions }),
+      ...(v8Flags === undefined ? {} : { v8Flags }),
+      ...(sampleAllocations ? { sampleAllocations } : {}),
     });
     const stats = await endpoint.stats();
-    allocations.set(publisher, (result.allocatedBytes ?? Number.NaN) / stats.calls);
     await endpoint.reset();
+    return { result, requests: stats.calls, maxInFlight: stats.maxInFlight };
+  };
+  const runsOf = new Map<Subject, BatchRun[]>(subjects.map((subject) => [subject, []]));
+  for (let run = 0; run < RUNS; run += 1) {
+    for (const subject of subjects) runsOf.get(subject)?.push(await once(subject, false));
   }
-  return publishers.map((publisher) => {
-    const runs = runsOf.get(publisher) ?? [];
+  const allocations = new Map<Subject, number>();
+  for (const subject of subjects) {
+    const { result, requests } = await once(subject, true);
+    allocations.set(subject, (result.allocatedBytes ?? Number.NaN) / requests);
+  }
+  return subjects.map((subject) => {
+    const runs = runsOf.get(subject) ?? [];
     const cpuMs = median(runs.map((run) => run.result.cpuMs));
     return {
-      publisher,
+      subject: subject.name,
+      publisher: subject.publisher,
       runs: runs.length,
       wallMs: median(runs.map((run) => run.result.wallMs)),
       cpuMs,
@@ -144,7 +167,7 @@ async function measureBatch(publishers: readonly PublisherVariant[], fullWarmUps
       maxRssMB: median(runs.map((run) => run.result.maxRssMB)),
       requests: median(runs.map((run) => run.requests)),
       maxInFlight: Math.max(...runs.map((run) => run.maxInFlight)),
-      allocatedKBPerRequest: (allocations.get(publisher) ?? Number.NaN) / 1024,
+      allocatedKBPerRequest: (allocations.get(subject) ?? Number.NaN) / 1024,
       batchItemFailures: Math.max(...runs.map((run) => run.result.batchItemFailures)),
       rssBeforeMB: median(runs.map((run) => run.result.rssBeforeMB)),
       rssWithEventMB: median(runs.map((run) => run.result.rssWithEventMB)),
@@ -154,26 +177,40 @@ async function measureBatch(publishers: readonly PublisherVariant[], fullWarmUps
 }
 type BatchFigure = Awaited<ReturnType<typeof measureBatch>>[number];
 
-const batchFigures = await measureBatch(PUBLISHERS, 0);
+const batchFigures = await measureBatch([PROJECT, REFERENCE, TUNED, HAND_WRITTEN], 0);
 // The same batch in a container that has already sent two: its code compiled by V8's optimizing tiers
 // and its 16 connections open. A partition that drains a backlog runs batch after batch in one warm
 // container, so this is its CPU per record; the first full batch also pays V8's compilation once.
 log("the batch in steady state (after two full batches in the same process)");
-const steadyFigures = await measureBatch(["project", "sdk-default"], 2);
-const [steady, steadyReference] = steadyFigures as [BatchFigure, BatchFigure];
+const steadyFigures = await measureBatch([PROJECT, REFERENCE, HAND_WRITTEN], 2);
+const [steady, steadyReference, steadyHandWritten] = steadyFigures as [BatchFigure, BatchFigure, BatchFigure];
 const steadyCpuRatio = steady.cpuMs / steadyReference.cpuMs;
-const [concurrent, reference, tuned] = batchFigures as [BatchFigure, BatchFigure, BatchFigure];
+const [concurrent, reference, tuned, handWritten] = batchFigures as [
+  BatchFigure,
+  BatchFigure,
+  BatchFigure,
+  BatchFigure,
+];
 const cpuRatio = concurrent.cpuMs / reference.cpuMs;
+const handWrittenCpuRatio = concurrent.cpuMs / handWritten.cpuMs;
+const steadyHandWrittenCpuRatio = steady.cpuMs / steadyHandWritten.cpuMs;
 const maxRssMB = concurrent.maxRssMB;
+/** The batch three more times with `run`'s settings (each a fresh process), for a comparison row. */
+async function batchAgain(script: string, run: HandlerRun): Promise<HandlerBatchResult[]> {
+  const results: HandlerBatchResult[] = [];
+  for (let index = 0; index < 3; index += 1) {
+    results.push(await runHandler(script, endpoint.url, batchFile, run));
+    await endpoint.reset();
+  }
+  return results;
+}
 // The same runs from the one-file bundle deployed before code splitting, for what splitting changes.
 log("the batch again from the single-file bundle");
-const singleFileRuns: HandlerBatchResult[] = [];
-for (let run = 0; run < 3; run += 1) {
-  singleFileRuns.push(
-    await runHandler(children.handlerBatchSingleFile, endpoint.url, batchFile, { publisher: "project" }),
-  );
-  await endpoint.reset();
-}
+const singleFileRuns = await batchAgain(children.handlerBatchSingleFile, { publisher: "project" });
+// And without the wrapper's V8 flags (TurboFan on), for what they change.
+log("the batch again without the wrapper's V8 flags");
+const withoutV8FlagsRuns = await batchAgain(children.handlerBatch, { publisher: "project", v8Flags: [] });
+const withoutV8FlagsCpuMs = median(withoutV8FlagsRuns.map((run) => run.cpuMs));
 const singleFile = {
   rssBeforeMB: median(singleFileRuns.map((run) => run.rssBeforeMB)),
   maxRssMB: median(singleFileRuns.map((run) => run.maxRssMB)),
@@ -226,6 +263,18 @@ const targets = [
     value: steadyCpuRatio,
     target: "≤ 0.4",
     met: steadyCpuRatio <= 0.4,
+  },
+  {
+    figure: "  the same against the reference as Lambda starts it",
+    value: handWrittenCpuRatio,
+    target: "≤ 0.4",
+    met: handWrittenCpuRatio <= 0.4,
+  },
+  {
+    figure: "  the same, steady state",
+    value: steadyHandWrittenCpuRatio,
+    target: "≤ 0.4",
+    met: steadyHandWrittenCpuRatio <= 0.4,
   },
   {
     figure: "10k batch vs latency floor",
@@ -300,17 +349,23 @@ const results = {
     minimumRequests: batchPacking.minimumRequests,
     latencyFloorMs: floorMs,
     nodeOptions: NODE_OPTIONS_DEPLOYED,
+    v8Flags: FUNCTION_V8_FLAGS,
     maxConcurrency16: concurrent,
     referenceSdkDefault: reference,
     optionSdkTuned: tuned,
+    referenceAsLambdaStartsIt: { ...handWritten, nodeOptions: HAND_WRITTEN.nodeOptions, v8Flags: [] },
     cpuRatioToReference: cpuRatio,
+    cpuRatioToReferenceAsLambdaStartsIt: handWrittenCpuRatio,
     steadyState: {
       fullWarmUps: 2,
       project: steady,
       referenceSdkDefault: steadyReference,
+      referenceAsLambdaStartsIt: steadyHandWritten,
       cpuRatio: steadyCpuRatio,
+      cpuRatioToReferenceAsLambdaStartsIt: steadyHandWrittenCpuRatio,
     },
     v8DefaultHeapSizing: v8Defaults,
+    withoutV8Flags: { cpuMs: withoutV8FlagsCpuMs, runs: withoutV8FlagsRuns },
     singleFileBundle: { ...singleFile, runs: singleFileRuns },
     maxConcurrency1: {
       ...serial,
@@ -349,14 +404,9 @@ printDecodeChecks(decodeChecks, headerFormats);
 console.log(
   `2. ${f(BATCH.records)} records (${f(concurrent.eventBytes / 2 ** 20, 1)} MiB event) through the handler, endpoint answering after ${LATENCY_MS} ms`,
 );
-const PUBLISHER_NAMES: Record<PublisherVariant, string> = {
-  project: "this function (lean PutEvents path)",
-  "sdk-default": "reference: new EventBridgeClient({})",
-  "sdk-tuned": "option (a): SDK client tuned",
-};
 /** The columns both batch tables share: CPU against the reference's, wall against the floor, memory. */
 const batchRow = (figure: BatchFigure, referenceCpuMs: number) => ({
-  publisher: PUBLISHER_NAMES[figure.publisher],
+  subject: figure.subject,
   [`CPU ms (median of ${figure.runs})`]: f(figure.cpuMs),
   "CPU µs/record": f(figure.cpuUsPerRecord, 1),
   "× reference CPU": f(figure.cpuMs / referenceCpuMs, 2),
@@ -370,6 +420,9 @@ console.table(
     "peak RSS MB": f(figure.maxRssMB),
     requests: figure.requests,
   })),
+);
+console.log(
+  `   every subject but the last as deployed: NODE_OPTIONS="${NODE_OPTIONS_DEPLOYED}", V8 flags "${FUNCTION_V8_FLAGS.join(" ")}"; this function without the V8 flags: ${f(withoutV8FlagsCpuMs)} ms CPU (median of 3, run after), ${f(withoutV8FlagsCpuMs / reference.cpuMs, 2)} × reference`,
 );
 console.log(
   `CPU per record: ${f(concurrent.cpuUsPerRecord, 1)} µs against ${f(reference.cpuUsPerRecord, 1)} µs with a default EventBridgeClient (× ${f(cpuRatio, 2)}); latency floor ${floorMs} ms`,

@@ -17,7 +17,15 @@ import * as sqs from "aws-cdk-lib/aws-sqs";
 import { Construct } from "constructs";
 import { ENV } from "../lambda/env-names";
 import { unknownNames } from "./did-you-mean";
-import { functionBundle, functionNodeOptions, PROJECT_ROOT } from "./function-runtime";
+import {
+  EXEC_WRAPPER_FILE,
+  EXEC_WRAPPER_PATH,
+  EXEC_WRAPPER_SCRIPT,
+  functionBundle,
+  functionNodeOptions,
+  PROJECT_ROOT,
+  writeExecWrapper,
+} from "./function-runtime";
 import { checkHandlerEnvironment, handlerEnvironment } from "./handler-settings";
 import { grantKafkaAccess, sourceAccessConfigurations } from "./kafka-access";
 import { createAlarms, createDashboard } from "./monitoring";
@@ -39,16 +47,21 @@ const STAND_INS: Readonly<Record<string, string>> = {
   [ENV.offloadS3Bucket]: "created-by-the-stack",
 };
 
-/** Installs the esbuild version argv[2] names and builds with the options of argv[1]. */
-const BUNDLE_IN_IMAGE = `const [options, version] = process.argv.slice(1);
+/**
+ * Installs the esbuild version argv[2] names, builds with the options of argv[1] and writes the wrapper
+ * script argv[4] as the executable file argv[3] beside the bundle.
+ */
+const BUNDLE_IN_IMAGE = `const [options, version, wrapperFile, wrapper] = process.argv.slice(1);
 require("node:child_process").execFileSync("npm", ["install", "--no-save", "--prefix", "/tmp/esbuild", "esbuild@" + version], { stdio: "inherit" });
-require("/tmp/esbuild/node_modules/esbuild").buildSync(JSON.parse(options));`;
+const built = JSON.parse(options);
+require("/tmp/esbuild/node_modules/esbuild").buildSync(built);
+require("node:fs").writeFileSync(require("node:path").join(built.outdir, wrapperFile), wrapper, { mode: 0o755 });`;
 
 /**
- * The function's code: `functionBundle` (an `index.mjs` entry and its chunks) built with esbuild's JS API
- * here, or, where esbuild cannot be loaded, in the Node.js 24 build image with the same options and the
- * esbuild version the lockfile pins. Not `NodejsFunction`: it passes `--outfile`, which esbuild forbids
- * with code splitting.
+ * The function's code: `functionBundle` (an `index.mjs` entry and its chunks) and the runtime's wrapper
+ * script (`writeExecWrapper`), built with esbuild's JS API here, or, where esbuild cannot be loaded, in
+ * the Node.js 24 build image with the same options and the esbuild version the lockfile pins. Not
+ * `NodejsFunction`: it passes `--outfile`, which esbuild forbids with code splitting.
  */
 function functionCode(): lambda.AssetCode {
   const inImage = functionBundle(AssetStaging.BUNDLING_INPUT_DIR, AssetStaging.BUNDLING_OUTPUT_DIR);
@@ -65,12 +78,21 @@ function functionCode(): lambda.AssetCode {
             return false;
           }
           esbuild.buildSync(functionBundle(PROJECT_ROOT, outputDir));
+          writeExecWrapper(outputDir);
           return true;
         },
       },
       image: lambda.Runtime.NODEJS_24_X.bundlingImage,
       environment: { npm_config_cache: "/tmp/npm-cache", npm_config_update_notifier: "false" },
-      command: ["node", "-e", BUNDLE_IN_IMAGE, JSON.stringify(inImage), lockedVersion("esbuild")],
+      command: [
+        "node",
+        "-e",
+        BUNDLE_IN_IMAGE,
+        JSON.stringify(inImage),
+        lockedVersion("esbuild"),
+        EXEC_WRAPPER_FILE,
+        EXEC_WRAPPER_SCRIPT,
+      ],
     },
   });
 }
@@ -177,7 +199,11 @@ export class KafkaToEventBridge extends Construct {
       role: this.role,
       logGroup: this.logGroup,
       description: "Turns Kafka records into EventBridge events (kafka-eventbridge-lambda)",
-      environment: { NODE_OPTIONS: functionNodeOptions(options.memorySize), ...environment },
+      environment: {
+        NODE_OPTIONS: functionNodeOptions(options.memorySize),
+        AWS_LAMBDA_EXEC_WRAPPER: EXEC_WRAPPER_PATH,
+        ...environment,
+      },
     });
 
     this.grantHandlerAccess(options, props.iamRoleArn);

@@ -1,10 +1,15 @@
 import { execFileSync } from "node:child_process";
-import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { Match, Template } from "aws-cdk-lib/assertions";
 import { describe, expect, it } from "vitest";
-import { functionNodeOptions } from "../../infra/function-runtime";
+import {
+  EXEC_WRAPPER_FILE,
+  EXEC_WRAPPER_PATH,
+  FUNCTION_V8_FLAGS,
+  functionNodeOptions,
+} from "../../infra/function-runtime";
 import { FUNCTION_LOGICAL_ID } from "../../infra/stack";
 import { ENV } from "../../lambda/env-names";
 import { BUS_ARN, mskIam, synthStack, template } from "./synth";
@@ -46,6 +51,7 @@ describe("function", () => {
       Environment: {
         Variables: {
           NODE_OPTIONS: "--max-semi-space-size=2 --max-old-space-size=128",
+          AWS_LAMBDA_EXEC_WRAPPER: "/var/task/node-flags",
           [ENV.connectorId]: "orders-sink",
           [ENV.eventBusArn]: BUS_ARN,
           [ENV.dlqUrl]: { Ref: queue },
@@ -278,6 +284,21 @@ describe("the bundled function", () => {
     for (const source of LAZY) {
       for (const file of filesWith(source)) expect(loaded.files, `${file} (${source})`).not.toContain(file);
     }
+  });
+
+  it("carries the runtime's wrapper script, which starts the interpreter with the V8 flags before Lambda's arguments", () => {
+    const { fn, assetPath } = bundle();
+    expect(fn?.Properties?.Environment).toMatchObject({
+      Variables: { AWS_LAMBDA_EXEC_WRAPPER: EXEC_WRAPPER_PATH },
+    });
+    expect(EXEC_WRAPPER_PATH).toBe(`/var/task/${EXEC_WRAPPER_FILE}`);
+    const wrapper = join(assetPath, EXEC_WRAPPER_FILE);
+    expect(statSync(wrapper).mode & 0o111).toBe(0o111);
+    // Lambda runs it as `<wrapper> <interpreter> <its arguments>`; node exits on a V8 flag it does not know.
+    const lambdaArguments = ["--expose-gc", "-p", "JSON.stringify(process.execArgv)"];
+    const output = execFileSync(wrapper, [process.execPath, ...lambdaArguments], { encoding: "utf8" });
+    expect(FUNCTION_V8_FLAGS).toContain("--max-opt=2");
+    expect(JSON.parse(output)).toEqual([...FUNCTION_V8_FLAGS, ...lambdaArguments]);
   });
 
   it("loads a registry codec's chunk when it is imported, and the codec renders", () => {
