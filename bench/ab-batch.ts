@@ -13,7 +13,7 @@
 import { fork } from "node:child_process";
 import { loadavg } from "node:os";
 import { join } from "node:path";
-import { FUNCTION_V8_FLAGS, functionNodeOptions } from "../infra/function-runtime";
+import { functionNodeOptions, functionV8Flags } from "../infra/function-runtime";
 import { DEFAULTS } from "../infra/options";
 import { bundle, OUT_DIR } from "./bundle";
 import { handlerChildEnv, nextMessage, startEndpointProcess } from "./children";
@@ -43,7 +43,8 @@ function variantOf(argument: string): Variant {
     nodeOptions: nodeOptions || functionNodeOptions(DEFAULTS.memorySize),
     publisher: (publisher || "project") as PublisherVariant,
     fullWarmUps: Number(fullWarmUps || 0),
-    v8Flags: v8Flags === undefined ? FUNCTION_V8_FLAGS : v8Flags.split(" ").filter(Boolean),
+    v8Flags:
+      v8Flags === undefined ? functionV8Flags(DEFAULTS.memorySize) : v8Flags.split(" ").filter(Boolean),
   };
 }
 

@@ -5,7 +5,8 @@
 import { fork } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { FUNCTION_V8_FLAGS } from "../infra/function-runtime";
+import { functionV8Flags } from "../infra/function-runtime";
+import { DEFAULTS } from "../infra/options";
 import { OUT_DIR } from "./bundle";
 import { handlerChildEnv, nextMessage, startEndpointProcess } from "./children";
 import type { HandlerBatchResult, HandlerBatchSettings, PublisherVariant } from "./handler-batch";
@@ -45,7 +46,7 @@ const settings: HandlerBatchSettings = {
     : { cpuProfileFile: profileFile }),
 };
 const child = fork(join(import.meta.dirname, "handler-batch.ts"), [JSON.stringify(settings)], {
-  execArgv: ["--import", "tsx", ...FUNCTION_V8_FLAGS],
+  execArgv: ["--import", "tsx", ...functionV8Flags(DEFAULTS.memorySize)],
   stdio: ["ignore", "ignore", "inherit", "ipc"],
   env: handlerChildEnv(endpoint.url),
 });

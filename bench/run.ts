@@ -4,7 +4,7 @@ import { fork } from "node:child_process";
 import { writeFileSync } from "node:fs";
 import { loadavg } from "node:os";
 import { join } from "node:path";
-import { FUNCTION_V8_FLAGS, functionNodeOptions } from "../infra/function-runtime";
+import { functionNodeOptions, functionV8Flags } from "../infra/function-runtime";
 import { DEFAULTS } from "../infra/options";
 import { kafkaEvent } from "../tooling/kafka-records";
 import { benchBundle, OUT_DIR } from "./bundle";
@@ -28,6 +28,7 @@ interface BatchShape {
 }
 /** What the CDK app deploys by default (`memorySize` 1,024 MB). */
 const NODE_OPTIONS_DEPLOYED = functionNodeOptions(DEFAULTS.memorySize);
+const V8_FLAGS_DEPLOYED = functionV8Flags(DEFAULTS.memorySize);
 const BATCH: BatchShape = { records: 10_000, valueBytes: HANDLER_VALUE_BYTES, partitions: 8 };
 const started = Date.now();
 const log = (message: string) =>
@@ -47,7 +48,7 @@ interface HandlerRun {
   readonly maxConcurrency?: number;
   /** `NODE_OPTIONS`: as the function is deployed unless told otherwise. */
   readonly nodeOptions?: string;
-  /** V8 flags on the command line: the deployed wrapper's (FUNCTION_V8_FLAGS) unless told otherwise. */
+  /** V8 flags on the command line: the deployed wrapper's unless told otherwise. */
   readonly v8Flags?: readonly string[];
   readonly sampleAllocations?: boolean;
   /** Full batches before the measured one (see HandlerBatchSettings.fullWarmUps). */
@@ -64,7 +65,7 @@ async function runHandler(script: string, endpointUrl: string, eventFile: string
     ...(run.sampleAllocations ? { sampleAllocations: true } : {}),
   };
   const child = fork(script, [JSON.stringify(settings)], {
-    execArgv: [...(run.v8Flags ?? FUNCTION_V8_FLAGS)],
+    execArgv: [...(run.v8Flags ?? V8_FLAGS_DEPLOYED)],
     stdio: ["ignore", "ignore", "inherit", "ipc"],
     env: handlerChildEnv(endpointUrl, {
       NODE_OPTIONS: run.nodeOptions ?? NODE_OPTIONS_DEPLOYED,
@@ -349,7 +350,7 @@ const results = {
     minimumRequests: batchPacking.minimumRequests,
     latencyFloorMs: floorMs,
     nodeOptions: NODE_OPTIONS_DEPLOYED,
-    v8Flags: FUNCTION_V8_FLAGS,
+    v8Flags: V8_FLAGS_DEPLOYED,
     maxConcurrency16: concurrent,
     referenceSdkDefault: reference,
     optionSdkTuned: tuned,
@@ -422,7 +423,7 @@ console.table(
   })),
 );
 console.log(
-  `   every subject but the last as deployed: NODE_OPTIONS="${NODE_OPTIONS_DEPLOYED}", V8 flags "${FUNCTION_V8_FLAGS.join(" ")}"; this function without the V8 flags: ${f(withoutV8FlagsCpuMs)} ms CPU (median of 3, run after), ${f(withoutV8FlagsCpuMs / reference.cpuMs, 2)} × reference`,
+  `   every subject but the last as deployed: NODE_OPTIONS="${NODE_OPTIONS_DEPLOYED}", V8 flags "${V8_FLAGS_DEPLOYED.join(" ")}"; this function without the V8 flags: ${f(withoutV8FlagsCpuMs)} ms CPU (median of 3, run after), ${f(withoutV8FlagsCpuMs / reference.cpuMs, 2)} × reference`,
 );
 console.log(
   `CPU per record: ${f(concurrent.cpuUsPerRecord, 1)} µs against ${f(reference.cpuUsPerRecord, 1)} µs with a default EventBridgeClient (× ${f(cpuRatio, 2)}); latency floor ${floorMs} ms`,

@@ -68,43 +68,57 @@ const MAX_OLD_SPACE_MB = 128;
  * CPU and 3.5 % more wall time than 8 MB semi-spaces alone (docs/performance.md, "Memory").
  */
 export function functionNodeOptions(memorySize: number): string {
-  const maxOldSpaceMB = Math.min(MAX_OLD_SPACE_MB, Math.floor(memorySize / 2));
-  return `--max-semi-space-size=2 --max-old-space-size=${maxOldSpaceMB}`;
+  return `--max-semi-space-size=2 --max-old-space-size=${maxOldSpaceMB(memorySize)}`;
 }
 
+const maxOldSpaceMB = (memorySize: number) => Math.min(MAX_OLD_SPACE_MB, Math.floor(memorySize / 2));
+
 /**
- * V8 flags the function runs with. Node.js accepts these only on its command line, not in NODE_OPTIONS,
- * so the bundle carries a wrapper script that Lambda starts the runtime through
+ * The old generation V8 starts with, at most. V8 starts it small and grows it by collecting as it
+ * fills: a first batch of 6 MB paid three incremental mark-compacts for it (`--trace-gc`). 48 MB holds
+ * what that batch keeps (about 35 MB), so its first old-generation collection comes once it is done;
+ * half the bound below 96 MB of old generation.
+ */
+const INITIAL_OLD_SPACE_MB = 48;
+
+/**
+ * V8 flags a function with `memorySize` MB runs with. Node.js accepts these only on its command line,
+ * not in NODE_OPTIONS, so the bundle carries a wrapper script that Lambda starts the runtime through
  * (`AWS_LAMBDA_EXEC_WRAPPER`, https://docs.aws.amazon.com/lambda/latest/dg/runtimes-modify.html#runtime-wrapper).
  * - `--max-opt=2`: V8 optimizes with Maglev only, not TurboFan, whose compilations of the hot path
  *   cost more CPU in a container's first full batch than its faster code saves;
  * - `--no-concurrent-recompilation`: optimizing compilations run on the main thread, not handed to a
- *   worker thread and back (less CPU and less memory: in Lambda every thread shares the one CPU share).
- * Together they take the bench batch's first run from 506 to 421 ms of CPU and its peak RSS from 109 to
- * 94 MB; the steady state is unchanged (docs/performance.md, "V8's optimizing tiers").
+ *   worker thread and back (in Lambda every thread shares the function's one CPU share);
+ * - `--initial-old-space-size`: see {@link INITIAL_OLD_SPACE_MB}.
+ * The bench batch's first run takes about a third less CPU with them; docs/performance.md, "V8 flags".
  */
-export const FUNCTION_V8_FLAGS: readonly string[] = ["--max-opt=2", "--no-concurrent-recompilation"];
+export function functionV8Flags(memorySize: number): readonly string[] {
+  const initialOldSpaceMB = Math.min(INITIAL_OLD_SPACE_MB, Math.floor(maxOldSpaceMB(memorySize) / 2));
+  return ["--max-opt=2", "--no-concurrent-recompilation", `--initial-old-space-size=${initialOldSpaceMB}`];
+}
 
 /** The wrapper's file in the bundle, and where Lambda finds it (the code's folder, LAMBDA_TASK_ROOT). */
 export const EXEC_WRAPPER_FILE = "node-flags";
 export const EXEC_WRAPPER_PATH = `/var/task/${EXEC_WRAPPER_FILE}`;
 
 /**
- * The wrapper script: Lambda passes it the interpreter's path, then the interpreter's arguments
- * (its own flags and the runtime's entry); it starts the same command with {@link FUNCTION_V8_FLAGS} after
- * the interpreter.
+ * The wrapper script of a function with `memorySize` MB: Lambda passes it the interpreter's path, then
+ * the interpreter's arguments (its own flags and the runtime's entry); it starts the same command with
+ * {@link functionV8Flags} after the interpreter.
  */
-export const EXEC_WRAPPER_SCRIPT = `#!/bin/sh
+export function execWrapperScript(memorySize: number): string {
+  return `#!/bin/sh
 # Lambda starts the runtime through this script (AWS_LAMBDA_EXEC_WRAPPER): the interpreter, then its
 # arguments. V8 flags that NODE_OPTIONS does not accept go here (infra/function-runtime.ts).
 interpreter="$1"
 shift
-exec "$interpreter" ${FUNCTION_V8_FLAGS.join(" ")} "$@"
+exec "$interpreter" ${functionV8Flags(memorySize).join(" ")} "$@"
 `;
+}
 
-/** Writes {@link EXEC_WRAPPER_SCRIPT} into the bundle's folder `outdir`, executable. */
-export function writeExecWrapper(outdir: string): void {
+/** Writes {@link execWrapperScript} into the bundle's folder `outdir`, executable. */
+export function writeExecWrapper(outdir: string, memorySize: number): void {
   const file = join(outdir, EXEC_WRAPPER_FILE);
-  writeFileSync(file, EXEC_WRAPPER_SCRIPT);
+  writeFileSync(file, execWrapperScript(memorySize));
   chmodSync(file, 0o755);
 }

@@ -20,7 +20,7 @@ import { unknownNames } from "./did-you-mean";
 import {
   EXEC_WRAPPER_FILE,
   EXEC_WRAPPER_PATH,
-  EXEC_WRAPPER_SCRIPT,
+  execWrapperScript,
   functionBundle,
   functionNodeOptions,
   PROJECT_ROOT,
@@ -58,12 +58,12 @@ require("/tmp/esbuild/node_modules/esbuild").buildSync(built);
 require("node:fs").writeFileSync(require("node:path").join(built.outdir, wrapperFile), wrapper, { mode: 0o755 });`;
 
 /**
- * The function's code: `functionBundle` (an `index.mjs` entry and its chunks) and the runtime's wrapper
- * script (`writeExecWrapper`), built with esbuild's JS API here, or, where esbuild cannot be loaded, in
+ * The code of a function with `memorySize` MB: `functionBundle` (an `index.mjs` entry and its chunks) and
+ * the runtime's wrapper script (`writeExecWrapper`), built with esbuild's JS API here, or, where esbuild cannot be loaded, in
  * the Node.js 24 build image with the same options and the esbuild version the lockfile pins. Not
  * `NodejsFunction`: it passes `--outfile`, which esbuild forbids with code splitting.
  */
-function functionCode(): lambda.AssetCode {
+function functionCode(memorySize: number): lambda.AssetCode {
   const inImage = functionBundle(AssetStaging.BUNDLING_INPUT_DIR, AssetStaging.BUNDLING_OUTPUT_DIR);
   return lambda.Code.fromAsset(PROJECT_ROOT, {
     // The hash of the bundle, not of the project folder and its node_modules.
@@ -78,7 +78,7 @@ function functionCode(): lambda.AssetCode {
             return false;
           }
           esbuild.buildSync(functionBundle(PROJECT_ROOT, outputDir));
-          writeExecWrapper(outputDir);
+          writeExecWrapper(outputDir, memorySize);
           return true;
         },
       },
@@ -91,7 +91,7 @@ function functionCode(): lambda.AssetCode {
         JSON.stringify(inImage),
         lockedVersion("esbuild"),
         EXEC_WRAPPER_FILE,
-        EXEC_WRAPPER_SCRIPT,
+        execWrapperScript(memorySize),
       ],
     },
   });
@@ -187,7 +187,7 @@ export class KafkaToEventBridge extends Construct {
     }
 
     this.function = new lambda.Function(this, "Function", {
-      code: functionCode(),
+      code: functionCode(options.memorySize),
       handler: "index.handler",
       runtime: lambda.Runtime.NODEJS_24_X,
       architecture: lambda.Architecture.ARM_64,

@@ -7,8 +7,8 @@ import { describe, expect, it } from "vitest";
 import {
   EXEC_WRAPPER_FILE,
   EXEC_WRAPPER_PATH,
-  FUNCTION_V8_FLAGS,
   functionNodeOptions,
+  functionV8Flags,
 } from "../../infra/function-runtime";
 import { FUNCTION_LOGICAL_ID } from "../../infra/stack";
 import { ENV } from "../../lambda/env-names";
@@ -68,6 +68,16 @@ describe("function", () => {
       },
     });
     expect(functionNodeOptions(10_240)).toBe("--max-semi-space-size=2 --max-old-space-size=128");
+  });
+
+  it("starts V8 with Maglev only, compiling on the main thread, and an initial old generation of at most half its bound", () => {
+    expect(functionV8Flags(1024)).toEqual([
+      "--max-opt=2",
+      "--no-concurrent-recompilation",
+      "--initial-old-space-size=48",
+    ]);
+    // 128 MB: an old generation of at most 64 MB, starting at 32.
+    expect(functionV8Flags(128)).toContain("--initial-old-space-size=32");
   });
 
   it("passes every handler setting under its ENV name", () => {
@@ -297,8 +307,7 @@ describe("the bundled function", () => {
     // Lambda runs it as `<wrapper> <interpreter> <its arguments>`; node exits on a V8 flag it does not know.
     const lambdaArguments = ["--expose-gc", "-p", "JSON.stringify(process.execArgv)"];
     const output = execFileSync(wrapper, [process.execPath, ...lambdaArguments], { encoding: "utf8" });
-    expect(FUNCTION_V8_FLAGS).toContain("--max-opt=2");
-    expect(JSON.parse(output)).toEqual([...FUNCTION_V8_FLAGS, ...lambdaArguments]);
+    expect(JSON.parse(output)).toEqual([...functionV8Flags(1024), ...lambdaArguments]);
   });
 
   it("loads a registry codec's chunk when it is imported, and the codec renders", () => {
