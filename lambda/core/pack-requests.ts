@@ -40,10 +40,11 @@ function worstFitDecreasing<T extends Sized>(
   for (const item of sorted) {
     const roomiest = open.peek();
     if (roomiest === undefined || roomiest.bytes + item.entry.size > maxBytes) return undefined;
-    open.pop();
     roomiest.items.push(item);
     roomiest.bytes += item.entry.size;
-    if (roomiest.items.length < maxEntries) open.push(roomiest);
+    // The top sinks to its new place, or leaves once full: no pop and push, which allocate per entry.
+    if (roomiest.items.length < maxEntries) open.replace(roomiest);
+    else open.pop();
   }
   return all;
 }
@@ -95,9 +96,22 @@ export function packRequests<T extends Sized>(
     bins = worstFitDecreasing(sorted, count, maxBytes, maxEntries);
   }
   bins ??= firstFitDecreasing(sorted, maxBytes, maxEntries);
-  return bins
-    .filter((bin) => bin.items.length > 0)
-    .map((bin) => bin.items.sort((a, b) => a.index - b.index))
-    .sort((a, b) => (a[0]?.index ?? 0) - (b[0]?.index ?? 0))
-    .map((items) => items.map((item) => item.entry));
+  // One pass over the input puts each request's entries in input order and the requests in the order
+  // of their first entry, without sorting (empty bins get no request).
+  const binOf = new Int32Array(entries.length);
+  bins.forEach((bin, at) => {
+    for (const item of bin.items) binOf[item.index] = at;
+  });
+  const requestOf = new Int32Array(bins.length).fill(-1);
+  const requests: T[][] = [];
+  for (let index = 0; index < entries.length; index += 1) {
+    const bin = binOf[index] as number;
+    let request = requestOf[bin] as number;
+    if (request < 0) {
+      request = requests.push([]) - 1;
+      requestOf[bin] = request;
+    }
+    requests[request]?.push(entries[index] as T);
+  }
+  return requests;
 }
