@@ -90,7 +90,7 @@ const INITIAL_OLD_SPACE_MB = 48;
  * - `--no-concurrent-recompilation`: optimizing compilations run on the main thread, not handed to a
  *   worker thread and back (in Lambda every thread shares the function's one CPU share);
  * - `--initial-old-space-size`: see {@link INITIAL_OLD_SPACE_MB}.
- * The bench batch's first run takes about a third less CPU with them; docs/performance.md, "V8 flags".
+ * The bench batch's first run takes about 30 % less CPU with them (docs/performance.md, "V8 flags").
  */
 export function functionV8Flags(memorySize: number): readonly string[] {
   const initialOldSpaceMB = Math.min(INITIAL_OLD_SPACE_MB, Math.floor(maxOldSpaceMB(memorySize) / 2));
