@@ -47,37 +47,44 @@ export class AdaptiveLimit {
 
   /**
    * A request was throttled: without arguments, refused as a whole (an HTTP-level `ThrottlingException`);
-   * otherwise `share` is the throttled fraction of its entries and `sentInWindow` the {@link window}
-   * when it was sent. Only a refused request halves the limit at once: all entries of a small request
-   * (a retry of one or two entries) are throttled often enough under load-independent throttling.
+   * otherwise `share` is the throttled fraction of its entries, `sentInWindow` the {@link window}
+   * when it was sent and `weight` its size against a full request (1 by default). Only a refused request
+   * halves the limit at once: all entries of a small request (a retry of one or two entries) are
+   * throttled often enough under load-independent throttling.
    */
-  onThrottled(share = 1, sentInWindow?: number): void {
+  onThrottled(share = 1, sentInWindow?: number, weight = 1): void {
     if (sentInWindow === undefined) {
       this.#cut(this.#limit * 0.5);
       this.#probe = undefined;
       return;
     }
     if (sentInWindow < this.#window) return;
-    this.#record(share);
+    this.#record(share, weight);
   }
 
   /**
    * A request was answered: `share` is the fraction of its entries accepted (1 by default; less after
-   * an {@link onThrottled} call for the same answer, which recorded its throttled share).
+   * an {@link onThrottled} call for the same answer, which recorded its throttled share), `weight` its
+   * size against a full request.
    */
-  onSuccess(share = 1): void {
+  onSuccess(share = 1, weight = 1): void {
     this.#limit = Math.min(this.max, this.#limit + share / this.#limit);
-    if (share >= 1) this.#record(0);
+    if (share >= 1) this.#record(0, weight);
   }
 
-  #record(throttledShare: number): void {
+  /**
+   * An answer's throttled share into the sample, weighted by the request's size: the small retries at the
+   * end of a batch throttle wholly or not at all, and counted as full answers they made a random share
+   * look like a surge (a probe that cut the limit for the batch's last rounds).
+   */
+  #record(throttledShare: number, weight: number): void {
     const sample = this.#sample;
     if (sample.skip > 0) {
       sample.skip -= 1;
       return;
     }
-    sample.answers += 1;
-    sample.throttled += throttledShare;
+    sample.answers += weight;
+    sample.throttled += throttledShare * weight;
     const size = Math.max(MIN_SAMPLE, this.current);
     // A sample whose throttled answers already exceed what a full one may hold decides at once, so a
     // wave of fully throttled answers cuts after two of them, not after a round (unless probing).

@@ -2,7 +2,7 @@ import { defaultMaxListeners, setMaxListeners } from "node:events";
 import { AdaptiveLimit } from "../core/adaptive-limit";
 import { backoffDelay } from "../core/backoff";
 import type { EventEntry } from "../core/map-entry";
-import { packRequests } from "../core/pack-requests";
+import { PUT_EVENTS_MAX_ENTRIES, packRequests } from "../core/pack-requests";
 import { THROTTLING_ERROR_CODE } from "../core/put-events-errors";
 import { RequestFailedError } from "../errors";
 import { DEADLINE_ERROR_CODE, type Deadline } from "./deadline";
@@ -119,11 +119,12 @@ export async function deliverEntries(
       else outcomes.set(item, outcomeOf(decision, item.record));
     });
     stats.throttledEntries += throttled;
-    if (throttled === 0) limit.onSuccess();
+    const weight = job.entries.length / PUT_EVENTS_MAX_ENTRIES;
+    if (throttled === 0) limit.onSuccess(1, weight);
     else {
       const share = throttled / job.entries.length;
-      limit.onThrottled(share, window);
-      if (share < 1) limit.onSuccess(1 - share);
+      limit.onThrottled(share, window, weight);
+      if (share < 1) limit.onSuccess(1 - share, weight);
     }
     if (again.length > 0) retryLater(again, job.retry);
   };

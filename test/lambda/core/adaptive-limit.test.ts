@@ -119,6 +119,19 @@ describe("AdaptiveLimit", () => {
       expect(limit.current).toBe(8);
     });
 
+    it("weighs an answer by its request's size, so that small retries throttled at random do not trigger a probe", () => {
+      const limit = new AdaptiveLimit(16);
+      // 40 one-entry retries, every third wholly throttled: counted as full answers, two high samples and a cut.
+      for (let i = 0; i < 40; i++) {
+        if (i % 3 === 0) limit.onThrottled(1, limit.window, 0.1);
+        else limit.onSuccess(1, 0.1);
+      }
+      expect(limit.current).toBe(16);
+      // Full requests throttled as much do.
+      answer(limit, 32, 0.33);
+      expect(limit.current).toBeLessThan(16);
+    });
+
     it("counts a small request with every entry throttled as a sample, not a refusal", () => {
       const limit = new AdaptiveLimit(16);
       limit.onThrottled(1, limit.window);
