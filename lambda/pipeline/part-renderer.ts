@@ -31,7 +31,14 @@ export function registryPayload(
   record: KafkaRecord,
   part: RecordPart,
 ): RegistryPayload | typeof INVALID_BASE64 | undefined {
-  const format = partFormat(config, record, part);
+  return payloadIn(partFormat(config, record, part), record, part);
+}
+
+function payloadIn(
+  format: RecordFormat,
+  record: KafkaRecord,
+  part: RecordPart,
+): RegistryPayload | typeof INVALID_BASE64 | undefined {
   const base64 = record[part];
   if (!isRegistryFormat(format) || base64 === undefined || base64 === null) return undefined;
   const bytes = decodeBase64(base64);
@@ -41,8 +48,10 @@ export function registryPayload(
 /** Renders parts by their configured format; schema-registry formats go through `registry`. */
 export function partRenderer(config: MappingConfig, registry: RegistryDecoder | undefined): PartRenderer {
   return (record, part) => {
-    const payload = registryPayload(config, record, part);
-    if (payload === undefined) return renderPayload(record[part], partFormat(config, record, part));
+    // The format once per part: this runs for every key and value of the batch.
+    const format = partFormat(config, record, part);
+    const payload = payloadIn(format, record, part);
+    if (payload === undefined) return renderPayload(record[part], format);
     if (!("bytes" in payload)) return payload;
     if (registry === undefined) {
       return {
