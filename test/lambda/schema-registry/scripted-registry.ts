@@ -1,5 +1,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import { afterEach, beforeEach } from "vitest";
+import { type LocalAwsEndpoint, startLocalAwsEndpoint } from "../../../tooling/local-aws/local-aws-endpoint";
 
 /** A schema as the REST API stores it. */
 export interface StoredSchema {
@@ -96,4 +98,26 @@ export async function scriptedRegistry(): Promise<ScriptedRegistry> {
         server.close(() => resolve());
       }),
   });
+}
+
+/**
+ * For each test of the calling file: a scripted registry holding `schema` under `id`, and the local AWS
+ * endpoint (EventBridge, SQS), both closed after the test. They are new for each test: read them through
+ * the returned object.
+ */
+export function useRegistryAndAws(
+  id: number,
+  schema: object,
+): { readonly registry: ScriptedRegistry; readonly aws: LocalAwsEndpoint } {
+  const bench = {} as { registry: ScriptedRegistry; aws: LocalAwsEndpoint };
+  beforeEach(async () => {
+    bench.registry = await scriptedRegistry();
+    bench.registry.ids.set(id, { schema: JSON.stringify(schema) });
+    bench.aws = await startLocalAwsEndpoint();
+  });
+  afterEach(async () => {
+    await bench.registry.close();
+    await bench.aws.close();
+  });
+  return bench;
 }
