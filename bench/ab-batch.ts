@@ -13,10 +13,14 @@
 import { fork } from "node:child_process";
 import { loadavg } from "node:os";
 import { join } from "node:path";
-import { functionNodeOptions, functionV8Flags } from "../infra/function-runtime";
-import { DEFAULTS } from "../infra/options";
 import { bundle, OUT_DIR } from "./bundle";
-import { handlerChildEnv, nextMessage, startEndpointProcess } from "./children";
+import {
+  DEPLOYED_NODE_OPTIONS,
+  DEPLOYED_V8_FLAGS,
+  handlerChildEnv,
+  nextMessage,
+  startEndpointProcess,
+} from "./children";
 import type { HandlerBatchResult, HandlerBatchSettings, PublisherVariant } from "./handler-batch";
 import { median } from "./stats";
 
@@ -40,11 +44,10 @@ function variantOf(argument: string): Variant {
   return {
     name: argument.slice(0, at),
     file,
-    nodeOptions: nodeOptions || functionNodeOptions(DEFAULTS.memorySize),
+    nodeOptions: nodeOptions || DEPLOYED_NODE_OPTIONS,
     publisher: (publisher || "project") as PublisherVariant,
     fullWarmUps: Number(fullWarmUps || 0),
-    v8Flags:
-      v8Flags === undefined ? functionV8Flags(DEFAULTS.memorySize) : v8Flags.split(" ").filter(Boolean),
+    v8Flags: v8Flags === undefined ? DEPLOYED_V8_FLAGS : v8Flags.split(" ").filter(Boolean),
   };
 }
 

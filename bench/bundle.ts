@@ -101,6 +101,14 @@ export interface BundleFigure {
   readonly samples: number;
 }
 
+/** Runs the ES module `script` in a fresh `node` with the bench's function configuration; its output. */
+export function inFreshNode(script: string): string {
+  return execFileSync(process.execPath, ["--input-type=module", "-e", script], {
+    env: { ...process.env, ...BENCH_ENV, AWS_REGION: "us-east-1", POWERTOOLS_METRICS_DISABLED: "true" },
+    encoding: "utf8",
+  });
+}
+
 /** Cold imports of each file, alternating between them so that both see the same machine load. */
 function coldImports(files: readonly string[], samples: number): ColdImport[] {
   const importMs = files.map((): number[] => []);
@@ -109,10 +117,7 @@ function coldImports(files: readonly string[], samples: number): ColdImport[] {
     for (const [n, file] of files.entries()) {
       const probe = `const t = performance.now(); await import(${JSON.stringify(file)}); console.log(performance.now() - t);`;
       const start = performance.now();
-      const output = execFileSync(process.execPath, ["--input-type=module", "-e", probe], {
-        env: { ...process.env, ...BENCH_ENV, AWS_REGION: "us-east-1", POWERTOOLS_METRICS_DISABLED: "true" },
-        encoding: "utf8",
-      });
+      const output = inFreshNode(probe);
       // The first run warms the file cache, as a deployed package is on local disk.
       if (i === 0) continue;
       processMs[n]?.push(performance.now() - start);

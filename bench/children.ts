@@ -1,6 +1,13 @@
 import { type ChildProcess, fork } from "node:child_process";
+import { functionNodeOptions, functionV8Flags } from "../infra/function-runtime";
+import { DEFAULTS } from "../infra/options";
 import { BENCH_ENV } from "./conversion";
 import type { EndpointSettings, EndpointStats } from "./endpoint-process";
+
+/** What the CDK app deploys by default (`memorySize` 1,024 MB): a handler child's settings unless told otherwise. */
+export const DEPLOYED_NODE_OPTIONS = functionNodeOptions(DEFAULTS.memorySize);
+/** The V8 flags of the deployed wrapper script, on a handler child's command line. */
+export const DEPLOYED_V8_FLAGS = functionV8Flags(DEFAULTS.memorySize);
 
 /** Waits for the next IPC message of `type` from `child`. */
 export function nextMessage<T>(child: ChildProcess, type: string): Promise<T> {

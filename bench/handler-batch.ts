@@ -10,6 +10,10 @@ import { loadConfig } from "../lambda/config";
 import { parseKafkaEvent } from "../lambda/core/kafka-event";
 import { deadlineFrom } from "../lambda/delivery/deadline";
 import { handler } from "../lambda/handler";
+import { processBatch } from "../lambda/process-batch";
+import { reportBatch } from "../lambda/telemetry";
+import { lambdaContext } from "../tooling/local-aws/lambda-context";
+import { sdkDefaultPublisher, sdkTunedPublisher } from "./sdk-publishers";
 
 /**
  * The process's peak RSS, import and event included: Linux's `VmHWM`. Not `resourceUsage().maxRSS`:
@@ -26,11 +30,6 @@ function peakRssMB(): number {
   }
   return process.resourceUsage().maxRSS / 1024;
 }
-
-import { processBatch } from "../lambda/process-batch";
-import { reportBatch } from "../lambda/telemetry";
-import { lambdaContext } from "../tooling/local-aws/lambda-context";
-import { sdkDefaultPublisher, sdkTunedPublisher } from "./sdk-publishers";
 
 /** Who sends the PutEvents requests: the function as deployed, or an SDK client (bench/sdk-publishers.ts). */
 export type PublisherVariant = "project" | "sdk-default" | "sdk-tuned";

@@ -5,10 +5,8 @@
 import { fork } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { functionV8Flags } from "../infra/function-runtime";
-import { DEFAULTS } from "../infra/options";
 import { OUT_DIR } from "./bundle";
-import { handlerChildEnv, nextMessage, startEndpointProcess } from "./children";
+import { DEPLOYED_V8_FLAGS, handlerChildEnv, nextMessage, startEndpointProcess } from "./children";
 import type { HandlerBatchResult, HandlerBatchSettings, PublisherVariant } from "./handler-batch";
 
 interface ProfileNode {
@@ -46,7 +44,7 @@ const settings: HandlerBatchSettings = {
     : { cpuProfileFile: profileFile }),
 };
 const child = fork(join(import.meta.dirname, "handler-batch.ts"), [JSON.stringify(settings)], {
-  execArgv: ["--import", "tsx", ...functionV8Flags(DEFAULTS.memorySize)],
+  execArgv: ["--import", "tsx", ...DEPLOYED_V8_FLAGS],
   stdio: ["ignore", "ignore", "inherit", "ipc"],
   env: handlerChildEnv(endpoint.url),
 });

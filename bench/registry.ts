@@ -1,17 +1,15 @@
 // Schema-registry figures of issue 9: registry calls per 10,000-record batch sharing 3 schemas (counted
 // at a Confluent-compatible endpoint over real HTTP), and the cold import of the function with and
 // without the registry codecs loaded. `npx tsx bench/registry.ts [--quick]` prints them as JSON.
-import { execFileSync } from "node:child_process";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
-import { join, resolve } from "node:path";
+import { join } from "node:path";
 import type { RegistryPayload } from "../lambda/schema-registry/registry-decoder";
 import type { registryDecoderFor as decoderFor } from "../lambda/schema-registry/registry-decoder-for";
-import { OUT_DIR, splitBundle } from "./bundle";
+import { inFreshNode, OUT_DIR, splitBundle } from "./bundle";
 import { BENCH_ENV } from "./conversion";
 import { median } from "./stats";
 
-const _ROOT = resolve(import.meta.dirname, "..");
 const RECORDS = 10_000;
 const SCHEMAS = 3;
 
@@ -117,10 +115,7 @@ function coldImport(file: string, loadCodecs: boolean, samples: number): { ms: n
   const values: number[] = [];
   let loaded: string[] = [];
   for (let i = 0; i < samples + 1; i += 1) {
-    const output = execFileSync(process.execPath, ["--input-type=module", "-e", script], {
-      env: { ...process.env, ...BENCH_ENV, AWS_REGION: "us-east-1", POWERTOOLS_METRICS_DISABLED: "true" },
-      encoding: "utf8",
-    });
+    const output = inFreshNode(script);
     const result = JSON.parse(output.trim().split("\n").at(-1) ?? "{}") as { ms: number; loaded: string[] };
     loaded = result.loaded;
     if (i > 0) values.push(result.ms);
