@@ -58,10 +58,11 @@ require("/tmp/esbuild/node_modules/esbuild").buildSync(built);
 require("node:fs").writeFileSync(require("node:path").join(built.outdir, wrapperFile), wrapper, { mode: 0o755 });`;
 
 /**
- * The code of a function with `memorySize` MB: `functionBundle` (an `index.mjs` entry and its chunks) and
- * the runtime's wrapper script (`writeExecWrapper`), built with esbuild's JS API here, or, where esbuild cannot be loaded, in
- * the Node.js 24 build image with the same options and the esbuild version the lockfile pins. Not
- * `NodejsFunction`: it passes `--outfile`, which esbuild forbids with code splitting.
+ * The code of a function with `memorySize` MB: `functionBundle` (an `index.mjs` entry and its chunks)
+ * and the runtime's wrapper script (`writeExecWrapper`), built with esbuild's JS API here, or, where
+ * esbuild cannot be loaded, in the Node.js 24 build image with the same options and the esbuild version
+ * the lockfile pins. Not `NodejsFunction`: it passes `--outfile`, which esbuild forbids with code
+ * splitting.
  */
 function functionCode(memorySize: number): lambda.AssetCode {
   const inImage = functionBundle(AssetStaging.BUNDLING_INPUT_DIR, AssetStaging.BUNDLING_OUTPUT_DIR);

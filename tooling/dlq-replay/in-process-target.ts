@@ -8,12 +8,12 @@ import type { ReplayOutcome, ReplayTarget } from "./replay-target";
 
 /**
  * Replays through the function's own batch pipeline in this process, with the function's adapters
- * (registry decoder and claim check included) built from `config`: each record's outcome is known exactly (delivered, dead-lettered, failed).
+ * (registry decoder and claim check included) built from `config`: each record's outcome is known
+ * exactly (delivered, dead-lettered, failed).
  */
 export async function inProcessTarget(config: Config, timeoutMs = 300_000): Promise<ReplayTarget> {
   if (config.globalEndpointId !== undefined) await enableSigV4a();
   const { ports, close } = batchPorts(config);
-
   return {
     description: `the function in process (connector ${config.connectorId}, bus ${config.eventBusArn})`,
     batchSize: 100,
