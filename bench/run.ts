@@ -492,6 +492,7 @@ console.table(
     scenario: t.scenario,
     policy: t.policy,
     "wall ms": f(t.wallMs),
+    "× fixed": f(t.ratioToFixed ?? Number.NaN, 3),
     requests: t.requests,
     throttled: t.throttledEntries,
     delivered: t.delivered,

@@ -1,15 +1,17 @@
 import { eventBridgeClient, eventBridgePublisher } from "./adapters/eventbridge-publisher";
 import { sqsClient, sqsDeadLetters } from "./adapters/sqs-dead-letters";
 import type { Config } from "./config";
+import { ThrottleMemory } from "./core/adaptive-limit";
 import { claimCheckPorts } from "./offload/claim-check-ports";
 import type { BatchPorts } from "./process-batch";
 import { registryDecoderFor, usesSchemaRegistry } from "./schema-registry/registry-decoder-for";
 
 /**
  * The adapters a configuration needs for `processBatch`: the EventBridge publisher, the dead-letter queue
- * (through the claim-check bucket for messages over SQS's limit), the offload stage and the schema-registry
- * decoder. Registry clients, codecs and the S3 client load on first use: a JSON-only function never loads
- * them. The handler builds these once at cold start; the dead-letter replay tool builds the same.
+ * (through the claim-check bucket for messages over SQS's limit), the offload stage, the schema-registry
+ * decoder, and the memory of EventBridge's throttling that the container's batches share. Registry
+ * clients, codecs and the S3 client load on first use: a JSON-only function never loads them. The
+ * handler builds these once at cold start; the dead-letter replay tool builds the same.
  */
 export function batchPorts(config: Config): { readonly ports: BatchPorts; close(): void } {
   const eventBridge = eventBridgeClient(config);
@@ -25,6 +27,7 @@ export function batchPorts(config: Config): { readonly ports: BatchPorts; close(
         : deadLetters,
     ...(claimChecks === undefined ? {} : { offload: claimChecks.offload }),
     ...(usesSchemaRegistry(config) ? { registry: registryDecoderFor(config) } : {}),
+    throttleMemory: new ThrottleMemory(),
   };
   return {
     ports,

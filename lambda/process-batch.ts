@@ -1,5 +1,6 @@
 import type { DeadLetterSender } from "./adapters/sqs-dead-letters";
 import type { Config } from "./config";
+import type { ThrottleMemory } from "./core/adaptive-limit";
 import { batchResponse, type KafkaBatchResponse } from "./core/batch-response";
 import { type KafkaEvent, type KafkaRecord, recordsOf } from "./core/kafka-event";
 import type { EventEntry } from "./core/map-entry";
@@ -23,6 +24,8 @@ export interface BatchPorts {
   readonly registry?: RegistryDecoder;
   /** Undefined when `OFFLOAD_S3_BUCKET` is not set. */
   readonly offload?: OffloadStage;
+  /** What this container's earlier batches learnt of EventBridge's throttling; none: each batch learns afresh. */
+  readonly throttleMemory?: ThrottleMemory;
   readonly now?: () => Date;
   readonly sleep?: (ms: number) => Promise<void>;
   readonly random?: () => number;

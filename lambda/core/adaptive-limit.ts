@@ -4,6 +4,36 @@ const MIN_SAMPLE = 8;
 const MARGIN = 0.1;
 /** After a cut, throttling that stays above this fraction of its level did not come from our load. */
 const UNCHANGED = 0.75;
+/**
+ * A share above this is never tolerated, even when it does not fall with the limit: most entries would
+ * fail anyway, and backing off is what an overloaded service needs.
+ */
+const MAX_TOLERATED = 0.5;
+/** How long a container trusts a share it found not to follow its load before probing it again. */
+export const TOLERANCE_TTL_MS = 60_000;
+
+/**
+ * What a container learnt of the throttling across its batches: the share found not to fall with the
+ * limit, and until when to trust it. Each batch's {@link AdaptiveLimit} starts from it, so that under
+ * load-independent throttling only a container's first batch (and one a minute after) pays for the
+ * probe that finds it out, as TCP keeps what it learnt of a route past one connection.
+ */
+export class ThrottleMemory {
+  #share = 0;
+  #until = 0;
+
+  constructor(private readonly now: () => number = Date.now) {}
+
+  /** The share to tolerate from the start, 0 once it is older than {@link TOLERANCE_TTL_MS}. */
+  get tolerated(): number {
+    return this.now() < this.#until ? this.#share : 0;
+  }
+
+  remember(share: number): void {
+    this.#share = share;
+    this.#until = this.now() + TOLERANCE_TTL_MS;
+  }
+}
 
 /**
  * Concurrency that adapts to throttling, additive-increase/multiplicative-decrease like TCP congestion
@@ -24,16 +54,20 @@ export class AdaptiveLimit {
   #limit: number;
   #window = 0;
   /** The throttled share seen not to fall with the limit. */
-  #tolerated = 0;
-  /** The current sample: answers to skip (sent before the last cut), answers seen, throttled share summed. */
-  #sample = { skip: 0, answers: 0, throttled: 0 };
+  #tolerated: number;
+  /** The current sample: answers seen (to requests sent since the last cut), throttled share summed. */
+  #sample = { answers: 0, throttled: 0 };
   /** Consecutive samples above the tolerated share. */
   #highSamples = 0;
   /** Set while the answers at a lower limit are sampled: the limit and share before the cut. */
   #probe: { readonly limit: number; readonly share: number } | undefined;
 
-  constructor(readonly max: number) {
+  constructor(
+    readonly max: number,
+    private readonly memory?: ThrottleMemory,
+  ) {
     this.#limit = max;
+    this.#tolerated = memory?.tolerated ?? 0;
   }
 
   get current(): number {
@@ -58,31 +92,28 @@ export class AdaptiveLimit {
       this.#probe = undefined;
       return;
     }
-    if (sentInWindow < this.#window) return;
-    this.#record(share, weight);
+    this.#record(share, weight, sentInWindow);
   }
 
   /**
    * A request was answered: `share` is the fraction of its entries accepted (1 by default; less after
    * an {@link onThrottled} call for the same answer, which recorded its throttled share), `weight` its
-   * size against a full request.
+   * size against a full request and `sentInWindow` the {@link window} when it was sent.
    */
-  onSuccess(share = 1, weight = 1): void {
+  onSuccess(share = 1, weight = 1, sentInWindow = this.#window): void {
     this.#limit = Math.min(this.max, this.#limit + share / this.#limit);
-    if (share >= 1) this.#record(0, weight);
+    if (share >= 1) this.#record(0, weight, sentInWindow);
   }
 
   /**
    * An answer's throttled share into the sample, weighted by the request's size: the small retries at the
    * end of a batch throttle wholly or not at all, and counted as full answers they made a random share
-   * look like a surge (a probe that cut the limit for the batch's last rounds).
+   * look like a surge (a probe that cut the limit for the batch's last rounds). An answer to a request
+   * sent before the last cut was sent at the old limit: not part of the sample.
    */
-  #record(throttledShare: number, weight: number): void {
+  #record(throttledShare: number, weight: number, sentInWindow: number): void {
+    if (sentInWindow < this.#window) return;
     const sample = this.#sample;
-    if (sample.skip > 0) {
-      sample.skip -= 1;
-      return;
-    }
     sample.answers += weight;
     sample.throttled += throttledShare * weight;
     const size = Math.max(MIN_SAMPLE, this.current);
@@ -91,11 +122,12 @@ export class AdaptiveLimit {
     const decided = this.#probe === undefined && sample.throttled > (this.#tolerated + MARGIN) * size;
     if (sample.answers < size && !decided) return;
     const share = sample.throttled / sample.answers;
-    this.#sample = { skip: 0, answers: 0, throttled: 0 };
+    this.#sample = { answers: 0, throttled: 0 };
     const probe = this.#probe;
     this.#probe = undefined;
-    if (probe !== undefined && share > probe.share * UNCHANGED) {
+    if (probe !== undefined && share > probe.share * UNCHANGED && share <= MAX_TOLERATED) {
       this.#tolerated = Math.max(this.#tolerated, share);
+      this.memory?.remember(this.#tolerated);
       this.#limit = Math.max(this.#limit, probe.limit);
       return;
     }
@@ -110,8 +142,7 @@ export class AdaptiveLimit {
   }
 
   #cut(to: number): void {
-    // The answers to requests already in flight were sent at the old limit: not part of the next sample.
-    this.#sample = { skip: this.current, answers: 0, throttled: 0 };
+    this.#sample = { answers: 0, throttled: 0 };
     this.#limit = Math.max(1, to);
     this.#window += 1;
   }

@@ -1,5 +1,5 @@
 import { defaultMaxListeners, setMaxListeners } from "node:events";
-import { AdaptiveLimit } from "../core/adaptive-limit";
+import { AdaptiveLimit, type ThrottleMemory } from "../core/adaptive-limit";
 import { backoffDelay } from "../core/backoff";
 import type { EventEntry } from "../core/map-entry";
 import { PUT_EVENTS_MAX_ENTRIES, packRequests } from "../core/pack-requests";
@@ -17,6 +17,8 @@ export interface DeliveryOptions {
   readonly retriesMax: number;
   readonly retryDelayMs: number;
   readonly deadline: Deadline;
+  /** What earlier deliveries of this container learnt of the throttling; none: each starts afresh. */
+  readonly throttleMemory?: ThrottleMemory;
   readonly sleep?: (ms: number) => Promise<void>;
   readonly random?: () => number;
 }
@@ -56,7 +58,7 @@ export async function deliverEntries(
   const sleep = options.sleep ?? sleepFor;
   const random = options.random ?? Math.random;
   const outcomes = new Map<EventEntry, RecordOutcome>();
-  const limit = new AdaptiveLimit(options.maxConcurrency);
+  const limit = new AdaptiveLimit(options.maxConcurrency, options.throttleMemory);
   const queue = new RetryQueue(packRequests(entries, maxRequestBytes), maxRequestBytes);
   const stats = { requests: 0, throttledEntries: 0, retriedEntries: 0 };
   // One signal for every request of the delivery, aborted at the deadline: a timer per request was
@@ -120,11 +122,11 @@ export async function deliverEntries(
     });
     stats.throttledEntries += throttled;
     const weight = job.entries.length / PUT_EVENTS_MAX_ENTRIES;
-    if (throttled === 0) limit.onSuccess(1, weight);
+    if (throttled === 0) limit.onSuccess(1, weight, window);
     else {
       const share = throttled / job.entries.length;
       limit.onThrottled(share, window, weight);
-      if (share < 1) limit.onSuccess(1 - share, weight);
+      if (share < 1) limit.onSuccess(1 - share, weight, window);
     }
     if (again.length > 0) retryLater(again, job.retry);
   };

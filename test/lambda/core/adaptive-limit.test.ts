@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { AdaptiveLimit } from "../../../lambda/core/adaptive-limit";
+import { AdaptiveLimit, ThrottleMemory, TOLERANCE_TTL_MS } from "../../../lambda/core/adaptive-limit";
 
 function succeed(limit: AdaptiveLimit, times: number): void {
   for (let i = 0; i < times; i++) limit.onSuccess();
@@ -71,13 +71,17 @@ describe("AdaptiveLimit", () => {
   });
 
   describe("partly throttled answers", () => {
-    /** `count` answers with `share` of their entries throttled, as deliverEntries reports them. */
-    function answer(limit: AdaptiveLimit, count: number, share: number): void {
+    /**
+     * `count` answers with `share` of their entries throttled, as deliverEntries reports them, to requests
+     * sent in window `sentIn` (by default the current one).
+     */
+    function answer(limit: AdaptiveLimit, count: number, share: number, sentIn?: number): void {
       for (let i = 0; i < count; i++) {
-        if (share === 0) limit.onSuccess();
+        const window = sentIn ?? limit.window;
+        if (share === 0) limit.onSuccess(1, 1, window);
         else {
-          limit.onThrottled(share, limit.window);
-          limit.onSuccess(1 - share);
+          limit.onThrottled(share, window);
+          limit.onSuccess(1 - share, 1, window);
         }
       }
     }
@@ -90,25 +94,43 @@ describe("AdaptiveLimit", () => {
 
     it("goes back and tolerates a share that does not fall with the limit", () => {
       const limit = new AdaptiveLimit(16);
-      answer(limit, 16, 0.3);
+      answer(limit, 16, 0.3, 0);
       expect(limit.current).toBe(11);
-      // The answers in flight at the cut, then a sample at the lower limit: still 30 % throttled.
-      answer(limit, 16 + 13, 0.3);
+      // A sample at the lower limit (which grows as answers come): still 30 % throttled.
+      answer(limit, 16, 0.3);
       expect(limit.current).toBe(16);
       answer(limit, 200, 0.3);
       expect(limit.current).toBe(16);
     });
 
+    it("samples at the lower limit only the answers to requests sent after the cut", () => {
+      const limit = new AdaptiveLimit(16);
+      answer(limit, 16, 0.3, 0);
+      expect(limit.current).toBe(11);
+      // Answers to requests sent before the cut, unthrottled: they would make the share look fallen.
+      answer(limit, 40, 0, 0);
+      answer(limit, 16, 0.3);
+      expect(limit.current).toBe(16);
+    });
+
     it("keeps cutting while the share falls with the limit, as under a quota", () => {
       const limit = new AdaptiveLimit(16);
-      answer(limit, 16, 0.5);
+      answer(limit, 16, 0.5, 0);
       expect(limit.current).toBe(8);
       // At the lower limit nothing is throttled: the cut stays (the limit regrows by about one a round).
-      answer(limit, 16 + 9, 0);
+      answer(limit, 9, 0);
       const before = limit.current;
       expect(before).toBeLessThan(12);
-      answer(limit, 16, 0.4);
+      answer(limit, 16, 0.4, limit.window);
       expect(limit.current).toBeLessThan(before * 0.7);
+    });
+
+    it("never tolerates a share above half: the cut stays though it did not fall", () => {
+      const limit = new AdaptiveLimit(16);
+      answer(limit, 16, 0.8, 0);
+      expect(limit.current).toBe(3);
+      answer(limit, 32, 0.8);
+      expect(limit.current).toBeLessThanOrEqual(4);
     });
 
     it("still halves at once when a request is refused as a whole", () => {
@@ -128,7 +150,7 @@ describe("AdaptiveLimit", () => {
       }
       expect(limit.current).toBe(16);
       // Full requests throttled as much do.
-      answer(limit, 32, 0.33);
+      answer(limit, 32, 0.33, 0);
       expect(limit.current).toBeLessThan(16);
     });
 
@@ -136,6 +158,57 @@ describe("AdaptiveLimit", () => {
       const limit = new AdaptiveLimit(16);
       limit.onThrottled(1, limit.window);
       expect(limit.current).toBe(16);
+    });
+  });
+
+  describe("a container's memory of the throttling", () => {
+    /** One batch's limit learning that 30 % throttling does not follow its load. */
+    function learn(memory: ThrottleMemory): void {
+      const limit = new AdaptiveLimit(16, memory);
+      for (const [count, sentIn] of [
+        [16, 0],
+        [16, 1],
+      ] as const)
+        for (let i = 0; i < count; i++) {
+          limit.onThrottled(0.3, sentIn);
+          limit.onSuccess(0.7, 1, sentIn);
+        }
+      expect(limit.current).toBe(16);
+    }
+
+    /** The limit after a round of answers 30 % throttled, from a limit that starts from `memory`. */
+    function afterRandomRound(memory: ThrottleMemory): number {
+      const limit = new AdaptiveLimit(16, memory);
+      for (let i = 0; i < 32; i++) {
+        limit.onThrottled(0.3, 0);
+        limit.onSuccess(0.7, 1, 0);
+      }
+      return limit.current;
+    }
+
+    it("lets the next batch tolerate a share the last one found not to follow its load", () => {
+      const memory = new ThrottleMemory();
+      expect(afterRandomRound(memory)).toBeLessThan(16);
+      learn(memory);
+      expect(afterRandomRound(memory)).toBe(16);
+    });
+
+    it("forgets it after a minute, so that a quota that came since is probed again", () => {
+      let now = 0;
+      const memory = new ThrottleMemory(() => now);
+      learn(memory);
+      now += TOLERANCE_TTL_MS - 1;
+      expect(afterRandomRound(memory)).toBe(16);
+      now += 1;
+      expect(afterRandomRound(memory)).toBeLessThan(16);
+    });
+
+    it("learns nothing from a share that fell with the limit", () => {
+      const memory = new ThrottleMemory();
+      const limit = new AdaptiveLimit(16, memory);
+      for (let i = 0; i < 16; i++) limit.onThrottled(0.5, 0);
+      for (let i = 0; i < 8; i++) limit.onSuccess(1, 1, 1);
+      expect(memory.tolerated).toBe(0);
     });
   });
 });

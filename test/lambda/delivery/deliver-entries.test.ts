@@ -1,12 +1,14 @@
 import { getMaxListeners } from "node:events";
 import { describe, expect, it } from "vitest";
 import { loadConfig } from "../../../lambda/config";
+import { ThrottleMemory } from "../../../lambda/core/adaptive-limit";
 import { type EventEntry, mapRecord } from "../../../lambda/core/map-entry";
 import type { Deadline } from "../../../lambda/delivery/deadline";
 import { deliverEntries } from "../../../lambda/delivery/deliver-entries";
 import type { Publisher } from "../../../lambda/delivery/publisher";
 import { RequestFailedError } from "../../../lambda/errors";
 import { manyRecords } from "../../../tooling/kafka-records";
+import { seededRandom } from "../../../tooling/seeded-random";
 import { error, offsetOf, ok, scriptedPublisher } from "../../support/scripted-publisher";
 
 const config = loadConfig({
@@ -149,6 +151,35 @@ describe("deliverEntries", () => {
     expect(bench.inFlightAtStart.slice(0, 16)).toEqual(Array.from({ length: 16 }, (_, index) => index + 1));
     // After the first wave was throttled the limit has collapsed: later requests go out nearly alone.
     expect(Math.max(...bench.inFlightAtStart.slice(20))).toBeLessThanOrEqual(2);
+  });
+
+  it("keeps what a delivery learnt of load-independent throttling for the container's next one", async () => {
+    // 30 % of the entries throttled at random, whatever the load.
+    const randomlyThrottled = () => {
+      const random = seededRandom(7);
+      return scriptedPublisher(
+        (sent) => sent.map(() => (random() < 0.3 ? error("ThrottlingException") : ok())),
+        { delayMs: 2 },
+      );
+    };
+    const throttleMemory = new ThrottleMemory();
+    const deliver = (publisher: Publisher, memory: ThrottleMemory) =>
+      deliverEntries(entries(800), publisher, { ...options, maxConcurrency: 16, throttleMemory: memory });
+    const first = randomlyThrottled();
+    await deliver(first.publisher, throttleMemory);
+    const next = randomlyThrottled();
+    await deliver(next.publisher, throttleMemory);
+    const afresh = randomlyThrottled();
+    await deliver(afresh.publisher, new ThrottleMemory());
+    // The first delivery probed (cut the limit and found the share unchanged), and remembered the share.
+    const lowest = (bench: ReturnType<typeof randomlyThrottled>) =>
+      Math.min(...bench.inFlightAtStart.slice(16, 80));
+    expect(lowest(first)).toBeLessThan(16);
+    expect(throttleMemory.tolerated).toBeGreaterThan(0.2);
+    expect(throttleMemory.tolerated).toBeLessThan(0.4);
+    // The next one kept 16 in flight; one with a memory of its own probed again.
+    expect(lowest(next)).toBe(16);
+    expect(lowest(afresh)).toBeLessThan(16);
   });
 
   it("starts nothing when the deadline is reached and reports the entries failed", async () => {
