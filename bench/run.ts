@@ -112,15 +112,20 @@ interface Subject {
   readonly v8Flags?: readonly string[];
 }
 const PROJECT: Subject = { name: "this function (lean PutEvents path)", publisher: "project" };
-const REFERENCE: Subject = { name: "reference: new EventBridgeClient({})", publisher: "sdk-default" };
+/** The reference's client given this function's NODE_OPTIONS and V8 flags: what the flags do not explain. */
+const REFERENCE: Subject = {
+  name: "new EventBridgeClient({}) with this function's runtime settings",
+  publisher: "sdk-default",
+};
 const TUNED: Subject = { name: "option (a): SDK client tuned", publisher: "sdk-tuned" };
 /**
- * The reference as Lambda starts a hand-written function of 1,024 MB: no V8 flags, and the heap sizes
- * the nodejs24.x bootstrap derives from the memory (new space a tenth of it, half of that per
- * semi-space, the rest old space; docs/performance.md, "Memory").
+ * The reference of issue 14, "what a hand-written Lambda does": a default `new EventBridgeClient({})`
+ * as Lambda starts a hand-written function of 1,024 MB, with no V8 flags and the heap sizes the
+ * nodejs24.x bootstrap derives from the memory (new space a tenth of it, half of that per semi-space,
+ * the rest old space; docs/performance.md, "Memory").
  */
 const HAND_WRITTEN: Subject = {
-  name: "reference as Lambda starts it (its heap sizes, no V8 flags)",
+  name: "reference: new EventBridgeClient({}) as Lambda starts a hand-written function",
   publisher: "sdk-default",
   nodeOptions: "--max-semi-space-size=51 --max-old-space-size=922",
   v8Flags: [],
@@ -263,10 +268,11 @@ const targets = [
     target: "≥ 0.5 × JSON.parse",
     met: (oneKb?.ratio ?? 0) >= 0.5,
   },
-  atMost("10k batch CPU / default EventBridgeClient's", cpuRatio, 0.4),
-  atMost("10k batch CPU / default EventBridgeClient's, steady state", steadyCpuRatio, 0.4),
-  atMost("  the same against the reference as Lambda starts it", handWrittenCpuRatio, 0.4),
-  atMost("  the same, steady state", steadyHandWrittenCpuRatio, 0.4),
+  atMost("10k batch CPU / a hand-written function's (the reference)", handWrittenCpuRatio, 0.4),
+  atMost("10k batch CPU / a hand-written function's, steady state", steadyHandWrittenCpuRatio, 0.4),
+  // Not a target: the reference's client given this function's V8 flags and heap sizes too.
+  { figure: "  for comparison: / its client with this function's runtime settings", value: cpuRatio },
+  { figure: "  for comparison: the same, steady state", value: steadyCpuRatio },
   atMost("10k batch vs latency floor", concurrent.wallMs / floorMs, 1.2),
   atMost("heap allocated per PutEvents (KB)", concurrent.allocatedKBPerRequest, 80),
   atMost("heap allocated per PutEvents (KB), steady state", steady.allocatedKBPerRequest, 80),
@@ -375,23 +381,23 @@ const batchRow = (figure: BatchFigure, referenceCpuMs: number) => ({
 });
 console.table(
   batchFigures.map((figure) => ({
-    ...batchRow(figure, reference.cpuMs),
+    ...batchRow(figure, handWritten.cpuMs),
     "peak RSS MB": f(figure.maxRssMB),
     requests: figure.requests,
   })),
 );
 console.log(
-  `   every subject but the last as deployed: NODE_OPTIONS="${DEPLOYED_NODE_OPTIONS}", V8 flags "${DEPLOYED_V8_FLAGS.join(" ")}"; this function without the V8 flags: ${f(withoutV8FlagsCpuMs)} ms CPU (median of 3, run after), ${f(withoutV8FlagsCpuMs / reference.cpuMs, 2)} × reference`,
+  `   every subject but the last as deployed: NODE_OPTIONS="${DEPLOYED_NODE_OPTIONS}", V8 flags "${DEPLOYED_V8_FLAGS.join(" ")}"; this function without the V8 flags: ${f(withoutV8FlagsCpuMs)} ms CPU (median of 3, run after), ${f(withoutV8FlagsCpuMs / handWritten.cpuMs, 2)} × reference`,
 );
 console.log(
-  `CPU per record: ${f(concurrent.cpuUsPerRecord, 1)} µs against ${f(reference.cpuUsPerRecord, 1)} µs with a default EventBridgeClient (× ${f(cpuRatio, 2)}); latency floor ${floorMs} ms`,
+  `CPU per record: ${f(concurrent.cpuUsPerRecord, 1)} µs against ${f(handWritten.cpuUsPerRecord, 1)} µs for a hand-written function (× ${f(handWrittenCpuRatio, 2)}), ${f(reference.cpuUsPerRecord, 1)} µs for its client with this function's runtime settings (× ${f(cpuRatio, 2)}); latency floor ${floorMs} ms`,
 );
 console.log(
   "The same batch in steady state: the third full batch of one process (code optimized, connections open)",
 );
 console.table(
   steadyFigures.map((figure) => ({
-    ...batchRow(figure, steadyReference.cpuMs),
+    ...batchRow(figure, steadyHandWritten.cpuMs),
     "RSS before MB": f(figure.rssBeforeMB),
     "peak RSS MB": f(figure.maxRssMB),
   })),
@@ -528,8 +534,8 @@ console.table(
   targets.map((t) => ({
     figure: t.figure,
     value: f(t.value, 2),
-    target: t.target,
-    met: t.met ? "yes" : "NO",
+    target: "target" in t ? t.target : "",
+    met: !("met" in t) ? "" : t.met ? "yes" : "NO",
   })),
 );
 console.log(`Figures written to bench/results.json (${f(results.durationSeconds)} s).`);

@@ -29,9 +29,15 @@ export class ThrottleMemory {
     return this.now() < this.#until ? this.#share : 0;
   }
 
+  /** A probe found `share` not to fall with the limit. */
   remember(share: number): void {
     this.#share = share;
     this.#until = this.now() + TOLERANCE_TTL_MS;
+  }
+
+  /** A probe found the share falling with the limit: the throttling follows the load now. */
+  forget(): void {
+    this.#until = 0;
   }
 }
 
@@ -45,10 +51,11 @@ export class ThrottleMemory {
  * and noisier signal, and it need not come from our load: EventBridge may throttle a share of entries
  * whatever we send. So the limit samples the throttled share over a round of answers, and a share above
  * what it tolerates is a probe: it cuts the limit in proportion and samples again at the lower limit. If
- * the share fell, the throttling followed our load (a quota): the cut stays and the probing goes on. If
- * it did not, the cut only cost throughput: the limit goes back, and that share is tolerated from then
- * on. Without the probe, load-independent throttling pinned the limit far below the maximum (2.2× slower
- * than a fixed 16 under 30 % random throttling, docs/performance.md).
+ * the share fell, the throttling followed our load (a quota): the cut stays, nothing is tolerated any
+ * more, and the probing goes on. If it did not, the cut only cost throughput: the limit goes back, and
+ * that share is tolerated from then on, by this batch and (through a {@link ThrottleMemory}) by the
+ * container's next ones for a minute. Without the probe, load-independent throttling pinned the limit
+ * far below the maximum (2.2× slower than a fixed 16 under 30 % random throttling, docs/performance.md).
  */
 export class AdaptiveLimit {
   #limit: number;
@@ -130,6 +137,12 @@ export class AdaptiveLimit {
       this.memory?.remember(this.#tolerated);
       this.#limit = Math.max(this.#limit, probe.limit);
       return;
+    }
+    if (probe !== undefined && share <= probe.share * UNCHANGED) {
+      // The share fell with the limit: the throttling follows our load now, whatever was tolerated
+      // before (a quota's burst can make its first probe look unchanged).
+      this.#tolerated = 0;
+      this.memory?.forget();
     }
     // Two samples in a row: one high sample in a run of random throttling is common enough, and its
     // probe would then see the share "fall" back to its usual level and keep the cut.

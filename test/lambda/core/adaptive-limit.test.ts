@@ -203,6 +203,18 @@ describe("AdaptiveLimit", () => {
       expect(afterRandomRound(memory)).toBeLessThan(16);
     });
 
+    it("drops what it learnt once a probe finds the share following its load", () => {
+      const memory = new ThrottleMemory();
+      learn(memory);
+      const limit = new AdaptiveLimit(16, memory);
+      // Half the entries throttled (over the tolerated 30 %): a probe; at the lower limit none are.
+      for (let i = 0; i < 32; i++) limit.onThrottled(0.5, 0);
+      expect(limit.window).toBe(1);
+      for (let i = 0; i < 16; i++) limit.onSuccess(1, 1, 1);
+      expect(memory.tolerated).toBe(0);
+      expect(afterRandomRound(memory)).toBeLessThan(16);
+    });
+
     it("learns nothing from a share that fell with the limit", () => {
       const memory = new ThrottleMemory();
       const limit = new AdaptiveLimit(16, memory);
