@@ -76,6 +76,32 @@ describe("SigV4Signer", () => {
     }
   });
 
+  it("signs as the SDK's signer does when one signer's requests change headers", async () => {
+    const signer = new SigV4Signer("eu-west-1", "events");
+    const date = new Date("2026-11-30T01:30:00.000Z");
+    const withToken = { accessKeyId: "AKIDA", secretAccessKey: "a", sessionToken: "t" };
+    const withoutToken = { accessKeyId: "AKIDA", secretAccessKey: "a" };
+    const { host: _host, ...withoutHost } = HEADERS;
+    const cases = [
+      [HEADERS, withoutToken],
+      [HEADERS, withToken],
+      [withoutHost, withToken],
+      [{ ...withoutHost, host: HEADERS.host }, withoutToken],
+      [HEADERS, withoutToken],
+    ] as const;
+    for (const [headers, credentials] of cases) {
+      const request = {
+        method: "POST",
+        canonicalPath: "/",
+        headers,
+        payloadHash: HEADERS["x-amz-content-sha256"],
+      };
+      expect(signer.sign(request, credentials, date)).toEqual(
+        await sdkHeaders("/", headers, credentials, date),
+      );
+    }
+  });
+
   it("derives a new signing key when the credentials are refreshed", async () => {
     const signer = new SigV4Signer("eu-west-1", "events");
     const date = new Date("2026-11-29T12:00:00Z");
