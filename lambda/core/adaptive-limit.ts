@@ -54,7 +54,7 @@ export class ThrottleMemory {
  * the share fell, the throttling followed our load (a quota): the cut stays, nothing is tolerated any
  * more, and the probing goes on. If it did not, the cut only cost throughput: the limit goes back, and
  * that share is tolerated from then on, by this batch and (through a {@link ThrottleMemory}) by the
- * container's next ones for a minute. Without the probe, load-independent throttling pinned the limit
+ * container's next ones for a minute, unless another probe of the batch saw the share fall. Without the probe, load-independent throttling pinned the limit
  * far below the maximum (2.2× slower than a fixed 16 under 30 % random throttling, docs/performance.md).
  */
 export class AdaptiveLimit {
@@ -64,6 +64,8 @@ export class AdaptiveLimit {
   #tolerated: number;
   /** The current sample: answers seen (to requests sent since the last cut), throttled share summed. */
   #sample = { answers: 0, throttled: 0 };
+  /** Set once a probe saw the share fall with the limit. */
+  #followsLoad = false;
   /** Consecutive samples above the tolerated share. */
   #highSamples = 0;
   /** Set while the answers at a lower limit are sampled: the limit and share before the cut. */
@@ -134,13 +136,14 @@ export class AdaptiveLimit {
     this.#probe = undefined;
     if (probe !== undefined && share > probe.share * UNCHANGED && share <= MAX_TOLERATED) {
       this.#tolerated = Math.max(this.#tolerated, share);
-      this.memory?.remember(this.#tolerated);
+      if (!this.#followsLoad) this.memory?.remember(this.#tolerated);
       this.#limit = Math.max(this.#limit, probe.limit);
       return;
     }
     if (probe !== undefined && share <= probe.share * UNCHANGED) {
-      // The share fell with the limit: the throttling follows our load now, whatever was tolerated
-      // before (a quota's burst can make its first probe look unchanged).
+      // The share fell with the limit: the throttling follows our load, whatever was tolerated before
+      // (a quota's burst can make a probe look unchanged), and this batch teaches the container nothing.
+      this.#followsLoad = true;
       this.#tolerated = 0;
       this.memory?.forget();
     }

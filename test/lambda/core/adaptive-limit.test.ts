@@ -215,6 +215,27 @@ describe("AdaptiveLimit", () => {
       expect(afterRandomRound(memory)).toBeLessThan(16);
     });
 
+    it("learns nothing from a batch in which the share once fell with the limit", () => {
+      const memory = new ThrottleMemory();
+      const limit = new AdaptiveLimit(16, memory);
+      // A probe that finds the share falling (a quota), then one that finds it unchanged.
+      for (let i = 0; i < 32; i++) limit.onThrottled(0.5, 0);
+      for (let i = 0; i < 16; i++) limit.onSuccess(1, 1, 1);
+      for (let i = 0; i < 400 && limit.window === 1; i++) {
+        limit.onThrottled(0.3, 1);
+        limit.onSuccess(0.7, 1, 1);
+      }
+      const probed = limit.window;
+      const cut = limit.current;
+      for (let i = 0; i < 32; i++) {
+        limit.onThrottled(0.3, probed);
+        limit.onSuccess(0.7, 1, probed);
+      }
+      // The second probe went back (the share did not fall), and the container learnt nothing.
+      expect(limit.current).toBeGreaterThan(cut + 1);
+      expect(memory.tolerated).toBe(0);
+    });
+
     it("learns nothing from a share that fell with the limit", () => {
       const memory = new ThrottleMemory();
       const limit = new AdaptiveLimit(16, memory);
