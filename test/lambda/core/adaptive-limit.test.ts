@@ -5,6 +5,21 @@ function succeed(limit: AdaptiveLimit, times: number): void {
   for (let i = 0; i < times; i++) limit.onSuccess();
 }
 
+/**
+ * `count` answers with `share` of their entries throttled, as deliverEntries reports them, to requests
+ * sent in window `sentIn` (by default the current one).
+ */
+function answer(limit: AdaptiveLimit, count: number, share: number, sentIn?: number): void {
+  for (let i = 0; i < count; i++) {
+    const window = sentIn ?? limit.window;
+    if (share === 0) limit.onSuccess(1, 1, window);
+    else {
+      limit.onThrottled(share, window);
+      limit.onSuccess(1 - share, 1, window);
+    }
+  }
+}
+
 /** One round: as many successful requests as the limit lets run at once. */
 function round(limit: AdaptiveLimit): void {
   succeed(limit, limit.current);
@@ -71,21 +86,6 @@ describe("AdaptiveLimit", () => {
   });
 
   describe("partly throttled answers", () => {
-    /**
-     * `count` answers with `share` of their entries throttled, as deliverEntries reports them, to requests
-     * sent in window `sentIn` (by default the current one).
-     */
-    function answer(limit: AdaptiveLimit, count: number, share: number, sentIn?: number): void {
-      for (let i = 0; i < count; i++) {
-        const window = sentIn ?? limit.window;
-        if (share === 0) limit.onSuccess(1, 1, window);
-        else {
-          limit.onThrottled(share, window);
-          limit.onSuccess(1 - share, 1, window);
-        }
-      }
-    }
-
     it("probes a throttled share by cutting the limit in proportion", () => {
       const limit = new AdaptiveLimit(16);
       answer(limit, 16, 0.3);
@@ -165,24 +165,15 @@ describe("AdaptiveLimit", () => {
     /** One batch's limit learning that 30 % throttling does not follow its load. */
     function learn(memory: ThrottleMemory): void {
       const limit = new AdaptiveLimit(16, memory);
-      for (const [count, sentIn] of [
-        [16, 0],
-        [16, 1],
-      ] as const)
-        for (let i = 0; i < count; i++) {
-          limit.onThrottled(0.3, sentIn);
-          limit.onSuccess(0.7, 1, sentIn);
-        }
+      answer(limit, 16, 0.3, 0);
+      answer(limit, 16, 0.3, 1);
       expect(limit.current).toBe(16);
     }
 
     /** The limit after a round of answers 30 % throttled, from a limit that starts from `memory`. */
     function afterRandomRound(memory: ThrottleMemory): number {
       const limit = new AdaptiveLimit(16, memory);
-      for (let i = 0; i < 32; i++) {
-        limit.onThrottled(0.3, 0);
-        limit.onSuccess(0.7, 1, 0);
-      }
+      answer(limit, 32, 0.3, 0);
       return limit.current;
     }
 
@@ -208,9 +199,9 @@ describe("AdaptiveLimit", () => {
       learn(memory);
       const limit = new AdaptiveLimit(16, memory);
       // Half the entries throttled (over the tolerated 30 %): a probe; at the lower limit none are.
-      for (let i = 0; i < 32; i++) limit.onThrottled(0.5, 0);
+      answer(limit, 32, 0.5, 0);
       expect(limit.window).toBe(1);
-      for (let i = 0; i < 16; i++) limit.onSuccess(1, 1, 1);
+      answer(limit, 16, 0, 1);
       expect(memory.tolerated).toBe(0);
       expect(afterRandomRound(memory)).toBeLessThan(16);
     });
@@ -219,18 +210,11 @@ describe("AdaptiveLimit", () => {
       const memory = new ThrottleMemory();
       const limit = new AdaptiveLimit(16, memory);
       // A probe that finds the share falling (a quota), then one that finds it unchanged.
-      for (let i = 0; i < 32; i++) limit.onThrottled(0.5, 0);
-      for (let i = 0; i < 16; i++) limit.onSuccess(1, 1, 1);
-      for (let i = 0; i < 400 && limit.window === 1; i++) {
-        limit.onThrottled(0.3, 1);
-        limit.onSuccess(0.7, 1, 1);
-      }
-      const probed = limit.window;
+      answer(limit, 32, 0.5, 0);
+      answer(limit, 16, 0, 1);
+      for (let i = 0; i < 400 && limit.window === 1; i++) answer(limit, 1, 0.3, 1);
       const cut = limit.current;
-      for (let i = 0; i < 32; i++) {
-        limit.onThrottled(0.3, probed);
-        limit.onSuccess(0.7, 1, probed);
-      }
+      answer(limit, 32, 0.3);
       // The second probe went back (the share did not fall), and the container learnt nothing.
       expect(limit.current).toBeGreaterThan(cut + 1);
       expect(memory.tolerated).toBe(0);
