@@ -14,6 +14,7 @@ import {
   UsageError,
 } from "../tooling/cli/cli";
 import { checkSettings, formatReport } from "../tooling/config-check/config-report";
+import { s3ClaimCheckReader } from "../tooling/dlq-replay/claim-check-reader";
 import { inProcessTarget } from "../tooling/dlq-replay/in-process-target";
 import { formatReplayReport, replayDeadLetters } from "../tooling/dlq-replay/replay";
 import type { ReplayTarget } from "../tooling/dlq-replay/replay-target";
@@ -23,7 +24,7 @@ const USAGE = `Usage: npm run dlq-replay -- --queue-url URL (--env FILE | --func
 Reads the function's dead-letter messages from SQS, rebuilds each Kafka record from the exact bytes the
 message keeps, and runs it through the function again. A message is deleted only once its record is
 handled: delivered, or dead-lettered again (a new message then holds it). Records that fail stay in
-the queue. Prints one line per record and a summary: delivered / dead-lettered again / failed.
+the queue. A dead letter over SQS's 1 MiB is read from the claim-check bucket its message names. Prints one line per record and a summary: delivered / dead-lettered again / failed.
 
   --queue-url URL            the dead-letter queue (required)
   --env FILE                 run the function in this process with the settings of this env file
@@ -109,6 +110,8 @@ runCli("dlq-replay", async () => {
     }
   }
   const sqs = sqsClient(queueUrl);
+  // A dead letter over SQS's 1 MiB keeps its body in the claim-check bucket: read from there.
+  const claimChecks = s3ClaimCheckReader();
   const quiet = values.quiet ?? false;
   try {
     if (target !== undefined && !quiet)
@@ -122,6 +125,7 @@ runCli("dlq-replay", async () => {
       ...(values.topic === undefined ? {} : { topics: listOption(values.topic) }),
       ...(values["error-code"] === undefined ? {} : { errorCodes: listOption(values["error-code"]) }),
       ...(visibilityTimeoutSeconds === undefined ? {} : { visibilityTimeoutSeconds }),
+      readClaimCheck: (dataref) => claimChecks.read(dataref),
       log: (line) => {
         if (!quiet) process.stdout.write(`${line}\n`);
       },
@@ -131,5 +135,6 @@ runCli("dlq-replay", async () => {
   } finally {
     await target?.close();
     sqs.destroy();
+    claimChecks.close();
   }
 });

@@ -12,6 +12,12 @@ export interface RestoreOptions {
 // https://docs.aws.amazon.com/AmazonS3/latest/userguide/s3-arn-format.html
 const OBJECT_ARN = /^arn:aws[a-z-]*:s3:::([^/]+)\/(.+)$/s;
 
+/** The bucket and key of an S3 object ARN (a claim check's `dataref`); undefined for anything else. */
+export function s3ObjectOfArn(arn: string): { readonly bucket: string; readonly key: string } | undefined {
+  const [, bucket, key] = OBJECT_ARN.exec(arn) ?? [];
+  return bucket === undefined || key === undefined ? undefined : { bucket, key };
+}
+
 /** The part an object holds, as it stood in `detail`, read by the object's content type. */
 function partOf(
   bytes: Uint8Array,
@@ -47,8 +53,8 @@ export async function restoreClaimCheck<E extends { readonly detail?: unknown }>
 ): Promise<E> {
   const detail = event.detail;
   if (!isContainer(detail) || Array.isArray(detail) || typeof detail.dataref !== "string") return event;
-  const [, bucket, key] = OBJECT_ARN.exec(detail.dataref) ?? [];
-  if (bucket === undefined || key === undefined) {
+  const object = s3ObjectOfArn(detail.dataref);
+  if (object === undefined) {
     throw new Error(
       `dataref ${JSON.stringify(detail.dataref)} is not an S3 object ARN (arn:aws:s3:::<bucket>/<key>)`,
     );
@@ -57,7 +63,7 @@ export async function restoreClaimCheck<E extends { readonly detail?: unknown }>
   const { segments } = parseOffloadPath(pathText);
 
   const answer = await s3.send(
-    new GetObjectCommand({ Bucket: bucket, Key: key }),
+    new GetObjectCommand({ Bucket: object.bucket, Key: object.key }),
     options.abortSignal === undefined ? {} : { abortSignal: options.abortSignal },
   );
   const bytes = (await answer.Body?.transformToByteArray()) ?? new Uint8Array();

@@ -8,12 +8,13 @@ import {
 import { mockClient } from "aws-sdk-client-mock";
 import { afterEach, describe, expect, it } from "vitest";
 import { deadLetterMessage } from "../../lambda/core/dead-letter-message";
-import type { KafkaEvent } from "../../lambda/core/kafka-event";
+import type { KafkaEvent, KafkaRecord } from "../../lambda/core/kafka-event";
 import { PoisonRecordError } from "../../lambda/errors";
+import { claimCheckedDeadLetter } from "../../lambda/offload/dead-letter-claim-check";
 import { parseDeadLetterBody, recordOfDeadLetter } from "../../tooling/dlq-replay/dead-letter-body";
 import { lambdaTarget } from "../../tooling/dlq-replay/lambda-target";
 import { formatReplayReport, replayDeadLetters } from "../../tooling/dlq-replay/replay";
-import { replayEvent } from "../../tooling/dlq-replay/replay-target";
+import { type ReplayOutcome, type ReplayTarget, replayEvent } from "../../tooling/dlq-replay/replay-target";
 import { kafkaRecord } from "../../tooling/kafka-records";
 
 // One mock per client class for the file: a second mockClient of the same class replaces the first's stub.
@@ -37,7 +38,7 @@ function deadLetter(spec: Parameters<typeof kafkaRecord>[0], code = "InvalidJson
     eventSourceArn: arn,
     now: deadLetteredAt,
   });
-  return { record, body: message.body };
+  return { record, body: message.body, message };
 }
 
 describe("dead-letter bodies", () => {
@@ -184,5 +185,119 @@ describe("replayDeadLetters through the deployed function", () => {
     expect(formatReplayReport(report, false)).toBe(
       "replayed 3: 2 delivered, 0 dead-lettered again, 1 failed (kept in the queue); left in the queue: 1 filtered out",
     );
+  });
+});
+
+describe("replayDeadLetters of dead letters kept in the claim-check bucket", () => {
+  /** A target that delivers every record it is given, and keeps them. */
+  function deliveringTarget(): ReplayTarget & { readonly records: KafkaRecord[] } {
+    const records: KafkaRecord[] = [];
+    return {
+      description: "test",
+      batchSize: 10,
+      records,
+      async run(event) {
+        const outcomes = new Map<KafkaRecord, ReplayOutcome>();
+        for (const record of Object.values(event.records).flat()) {
+          records.push(record);
+          outcomes.set(record, { kind: "delivered" });
+        }
+        return outcomes;
+      },
+      async close() {},
+    };
+  }
+
+  const bucketArn = (offset: number) => `arn:aws:s3:::dead-letters/kafka/orders/0/${offset}.dead-letter.json`;
+
+  it("replays each from its object and keeps those whose object cannot be read or is another record's", async () => {
+    const big = deadLetter({
+      topic: "orders",
+      partition: 0,
+      offset: 1,
+      key: "order-1",
+      value: "x".repeat(2_000),
+    });
+    const missing = deadLetter({ topic: "orders", partition: 0, offset: 2 });
+    const swapped = deadLetter({ topic: "orders", partition: 0, offset: 3 });
+    const objects = new Map([
+      [bucketArn(1), big.body],
+      [bucketArn(3), big.body],
+    ]);
+    const bodies = [
+      claimCheckedDeadLetter(big.message, bucketArn(1)).body,
+      claimCheckedDeadLetter(missing.message, bucketArn(2)).body,
+      claimCheckedDeadLetter(swapped.message, bucketArn(3)).body,
+    ];
+    expect(JSON.parse(bodies[0] as string)).not.toHaveProperty("value");
+    sqs
+      .on(ReceiveMessageCommand)
+      .resolvesOnce({
+        Messages: bodies.map((Body, i) => ({ MessageId: `m${i}`, ReceiptHandle: `r${i}`, Body })),
+      })
+      .resolves({ Messages: [] });
+    sqs.on(DeleteMessageBatchCommand).resolves({ Successful: [], Failed: [] });
+    sqs.on(ChangeMessageVisibilityBatchCommand).resolves({ Successful: [], Failed: [] });
+    const target = deliveringTarget();
+    const lines: string[] = [];
+    const report = await replayDeadLetters({
+      sqs: new SQSClient({ region: "us-east-1" }),
+      queueUrl: "https://sqs.us-east-1.amazonaws.com/123456789012/dlq",
+      target,
+      readClaimCheck: async (dataref) => {
+        const body = objects.get(dataref);
+        if (body === undefined)
+          throw Object.assign(new Error("The specified key does not exist."), { name: "NoSuchKey" });
+        return body;
+      },
+      log: (line) => lines.push(line),
+    });
+
+    expect(report).toMatchObject({ received: 3, replayed: 1, delivered: 1, unreadable: 1, invalid: 1 });
+    // The record rebuilt byte for byte from the object, not from the message.
+    expect(target.records).toEqual([big.record]);
+    const deleted = sqs.commandCalls(DeleteMessageBatchCommand).flatMap((c) => c.args[0].input.Entries ?? []);
+    expect(deleted.map((e) => e.ReceiptHandle)).toEqual(["r0"]);
+    const released = sqs
+      .commandCalls(ChangeMessageVisibilityBatchCommand)
+      .flatMap((c) => c.args[0].input.Entries ?? []);
+    expect(released.map((e) => e.ReceiptHandle).sort()).toEqual(["r1", "r2"]);
+    expect(lines).toContain(
+      `message m1 kept: its body could not be read from ${bucketArn(2)}: NoSuchKey: The specified key does not exist.`,
+    );
+    expect(lines).toContain(
+      `message m2 kept: not a dead letter of this function (the object ${bucketArn(3)} holds another record's dead letter)`,
+    );
+    expect(formatReplayReport(report, false)).toBe(
+      "replayed 1: 1 delivered, 0 dead-lettered again, 0 failed (kept in the queue); left in the queue: 1 not dead letters, 1 not readable from the claim-check bucket",
+    );
+  });
+
+  it("keeps them, saying why, when it is given no way to read the bucket", async () => {
+    const big = deadLetter({ topic: "orders", partition: 0, offset: 1 });
+    sqs
+      .on(ReceiveMessageCommand)
+      .resolvesOnce({
+        Messages: [
+          {
+            MessageId: "m0",
+            ReceiptHandle: "r0",
+            Body: claimCheckedDeadLetter(big.message, bucketArn(1)).body,
+          },
+        ],
+      })
+      .resolves({ Messages: [] });
+    sqs.on(ChangeMessageVisibilityBatchCommand).resolves({ Successful: [], Failed: [] });
+    const lines: string[] = [];
+    const report = await replayDeadLetters({
+      sqs: new SQSClient({ region: "us-east-1" }),
+      queueUrl: "https://sqs.us-east-1.amazonaws.com/123456789012/dlq",
+      target: deliveringTarget(),
+      log: (line) => lines.push(line),
+    });
+    expect(report).toMatchObject({ received: 1, replayed: 0, invalid: 1 });
+    expect(lines).toEqual([
+      `message m0 kept: not a dead letter of this function (its record is in the claim-check bucket (${bucketArn(1)}), which this replay does not read)`,
+    ]);
   });
 });

@@ -15,6 +15,30 @@ function isObject(value: unknown): value is Record<string, unknown> {
 const optionalBase64 = (value: unknown) =>
   value === null || (typeof value === "string" && BASE64.test(value));
 
+/** What the message of a dead letter kept in the claim-check bucket holds: its record's coordinates. */
+export interface ClaimCheckedDeadLetter {
+  /** The S3 object ARN of the body whole. */
+  readonly dataref: string;
+  readonly topic: unknown;
+  readonly partition: unknown;
+  readonly offset: unknown;
+}
+
+/**
+ * The message of a dead letter whose body went to the claim-check bucket because it would have
+ * exceeded SQS's 1 MiB (SPEC §5); undefined for any other text.
+ */
+export function claimCheckedOf(text: string): ClaimCheckedDeadLetter | undefined {
+  let body: unknown;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+  if (!isObject(body) || body.version !== 1 || typeof body.dataref !== "string") return undefined;
+  return { dataref: body.dataref, topic: body.topic, partition: body.partition, offset: body.offset };
+}
+
 /**
  * Reads the body of a dead-letter message (README "Dead-letter messages", `DeadLetterBody`). Returns
  * the body, or a sentence saying what is not as expected.
@@ -29,7 +53,7 @@ export function parseDeadLetterBody(text: string): DeadLetterBody | string {
   if (!isObject(body)) return "not a JSON object";
   if (body.version !== 1) return `version ${JSON.stringify(body.version)}, expected 1`;
   if (typeof body.dataref === "string") {
-    return `its record is in the claim-check bucket (${body.dataref}); replay reads records from the message only`;
+    return `its record is in the claim-check bucket (${body.dataref}), which this replay does not read`;
   }
   if (typeof body.topic !== "string" || body.topic === "") return "no topic";
   // A field the record had malformed is null here and kept as it came in `malformedFields`.

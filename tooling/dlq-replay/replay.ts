@@ -7,7 +7,7 @@ import {
 } from "@aws-sdk/client-sqs";
 import type { DeadLetterBody } from "../../lambda/core/dead-letter-message";
 import { type KafkaRecord, partitionKey } from "../../lambda/core/kafka-event";
-import { parseDeadLetterBody, recordOfDeadLetter } from "./dead-letter-body";
+import { claimCheckedOf, parseDeadLetterBody, recordOfDeadLetter } from "./dead-letter-body";
 import { type ReplayOutcome, type ReplayTarget, replayEvent } from "./replay-target";
 
 export interface ReplayOptions {
@@ -25,6 +25,11 @@ export interface ReplayOptions {
   readonly visibilityTimeoutSeconds?: number;
   /** Long-poll wait of each receive; an empty answer ends the run (default 1 s). */
   readonly waitTimeSeconds?: number;
+  /**
+   * Reads the full body of a dead letter kept in the claim-check bucket (the message's `dataref`, an S3
+   * object ARN). Without it such dead letters are left in the queue as not readable here.
+   */
+  readonly readClaimCheck?: (dataref: string) => Promise<string>;
   readonly now?: () => Date;
   /** One line per replayed record, and per message left in the queue for a reason. */
   readonly log?: (line: string) => void;
@@ -45,6 +50,8 @@ export interface ReplayReport {
   filteredOut: number;
   /** Left alone: bodies that are not dead letters of this function. */
   invalid: number;
+  /** Left alone: dead letters kept in the claim-check bucket whose object could not be read. */
+  unreadable: number;
   /** Left alone: dead letters this run itself created (a record poison again). */
   createdByThisRun: number;
   /** Handled records whose message could not be deleted: replaying again would duplicate them. */
@@ -81,6 +88,7 @@ export async function replayDeadLetters(options: ReplayOptions): Promise<ReplayR
     failed: 0,
     filteredOut: 0,
     invalid: 0,
+    unreadable: 0,
     createdByThisRun: 0,
     deleteFailures: 0,
   };
@@ -106,13 +114,20 @@ export async function replayDeadLetters(options: ReplayOptions): Promise<ReplayR
       for (const message of fresh) {
         seen.add(message.MessageId as string);
         report.received++;
-        const body = parseDeadLetterBody(message.Body ?? "");
-        if (typeof body === "string") {
-          report.invalid++;
-          log(`message ${message.MessageId} kept: not a dead letter of this function (${body})`);
+        const found = await deadLetterOf(message, options.readClaimCheck);
+        if ("unreadable" in found) {
+          report.unreadable++;
+          log(`message ${message.MessageId} kept: ${found.unreadable}`);
           keep.push(message);
           continue;
         }
+        if ("invalid" in found) {
+          report.invalid++;
+          log(`message ${message.MessageId} kept: not a dead letter of this function (${found.invalid})`);
+          keep.push(message);
+          continue;
+        }
+        const { body } = found;
         const record = recordOfDeadLetter(body);
         if (body.deadLetteredAt >= startedAt || replayedRecords.has(coordinates(record))) {
           report.createdByThisRun++;
@@ -144,6 +159,41 @@ export async function replayDeadLetters(options: ReplayOptions): Promise<ReplayR
   }
   return report;
 }
+
+/**
+ * The dead letter a message holds: its own body, or for one whose body went to the claim-check bucket,
+ * the object's, which must be the same record's.
+ */
+async function deadLetterOf(
+  message: Message,
+  readClaimCheck: ReplayOptions["readClaimCheck"],
+): Promise<
+  { readonly body: DeadLetterBody } | { readonly invalid: string } | { readonly unreadable: string }
+> {
+  const text = message.Body ?? "";
+  const claimChecked = readClaimCheck === undefined ? undefined : claimCheckedOf(text);
+  if (claimChecked === undefined || readClaimCheck === undefined) {
+    const body = parseDeadLetterBody(text);
+    return typeof body === "string" ? { invalid: body } : { body };
+  }
+  const { dataref, topic, partition, offset } = claimChecked;
+  let full: string;
+  try {
+    full = await readClaimCheck(dataref);
+  } catch (error) {
+    return { unreadable: `its body could not be read from ${dataref}: ${errorText(error)}` };
+  }
+  const body = parseDeadLetterBody(full);
+  if (typeof body === "string") return { invalid: `the object ${dataref}: ${body}` };
+  if (body.topic !== topic || body.partition !== partition || body.offset !== offset)
+    return { invalid: `the object ${dataref} holds another record's dead letter` };
+  return { body };
+}
+
+const errorText = (error: unknown) =>
+  error instanceof Error
+    ? `${error.name === "Error" ? "" : `${error.name}: `}${error.message}`
+    : String(error);
 
 /** Splits held dead letters into events of at most one record per partition (and `batchSize` records). */
 function rounds(batch: readonly Held[], batchSize: number): Held[][] {
@@ -263,7 +313,8 @@ async function release(sqs: SQSClient, queueUrl: string, messages: readonly Mess
 /** The one-line summary the CLI prints. */
 export function formatReplayReport(report: ReplayReport, dryRun: boolean): string {
   if (dryRun) {
-    return `dry run: ${report.replayed} dead letter(s) would be replayed; ${report.filteredOut} filtered out, ${report.invalid} not dead letters; nothing was invoked or deleted`;
+    const unreadable = report.unreadable > 0 ? `, ${report.unreadable} not readable from the bucket` : "";
+    return `dry run: ${report.replayed} dead letter(s) would be replayed; ${report.filteredOut} filtered out, ${report.invalid} not dead letters${unreadable}; nothing was invoked or deleted`;
   }
   const parts = [
     `${report.delivered} delivered`,
@@ -274,6 +325,7 @@ export function formatReplayReport(report: ReplayReport, dryRun: boolean): strin
   const left = [
     ...(report.filteredOut > 0 ? [`${report.filteredOut} filtered out`] : []),
     ...(report.invalid > 0 ? [`${report.invalid} not dead letters`] : []),
+    ...(report.unreadable > 0 ? [`${report.unreadable} not readable from the claim-check bucket`] : []),
     ...(report.createdByThisRun > 0 ? [`${report.createdByThisRun} new dead letters of this run`] : []),
     ...(report.deleteFailures > 0
       ? [`${report.deleteFailures} handled but not deleted (replaying again duplicates them)`]
