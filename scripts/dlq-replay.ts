@@ -24,7 +24,8 @@ const USAGE = `Usage: npm run dlq-replay -- --queue-url URL (--env FILE | --func
 Reads the function's dead-letter messages from SQS, rebuilds each Kafka record from the exact bytes the
 message keeps, and runs it through the function again. A message is deleted only once its record is
 handled: delivered, or dead-lettered again (a new message then holds it). Records that fail stay in
-the queue. A dead letter over SQS's 1 MiB is read from the claim-check bucket its message names. Prints one line per record and a summary: delivered / dead-lettered again / failed.
+the queue. A dead letter over SQS's 1 MiB is read from the claim-check bucket its message names.
+Prints one line per record and a summary: delivered / dead-lettered again / failed.
 
   --queue-url URL            the dead-letter queue (required)
   --env FILE                 run the function in this process with the settings of this env file
