@@ -1,12 +1,19 @@
 // `npx tsx bench/profile-batch.ts [project|sdk-default|sdk-tuned]`: one 10,000-record batch with a CPU
 // profile of the measured invocation (written to .bench/), its self time summed by package or project
-// file. Runs the handler child from source (not the bundle) so that each function keeps its file.
+// file. Runs the handler child from source (not the bundle) so that each function keeps its file, with
+// the deployed NODE_OPTIONS and V8 flags.
 // Run `npm run bench -- --quick` once first: it writes the events and the endpoint bundle to .bench/.
 import { fork } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { OUT_DIR } from "./bundle";
-import { DEPLOYED_V8_FLAGS, handlerChildEnv, nextMessage, startEndpointProcess } from "./children";
+import {
+  DEPLOYED_NODE_OPTIONS,
+  DEPLOYED_V8_FLAGS,
+  handlerChildEnv,
+  nextMessage,
+  startEndpointProcess,
+} from "./children";
 import type { HandlerBatchResult, HandlerBatchSettings, PublisherVariant } from "./handler-batch";
 
 interface ProfileNode {
@@ -46,7 +53,7 @@ const settings: HandlerBatchSettings = {
 const child = fork(join(import.meta.dirname, "handler-batch.ts"), [JSON.stringify(settings)], {
   execArgv: ["--import", "tsx", ...DEPLOYED_V8_FLAGS],
   stdio: ["ignore", "ignore", "inherit", "ipc"],
-  env: handlerChildEnv(endpoint.url),
+  env: handlerChildEnv(endpoint.url, { NODE_OPTIONS: DEPLOYED_NODE_OPTIONS }),
 });
 const result = await nextMessage<HandlerBatchResult>(child, "result");
 endpoint.close();
