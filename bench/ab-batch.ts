@@ -10,17 +10,10 @@
 // full batch before the measured one. Runs alternate in ABBA order, each a fresh process; CPU, wall time
 // and peak RSS are medians, the KB allocated per PutEvents comes from one more sampled run of each, and
 // each CPU figure is also given as a ratio to the first variant's.
-import { fork } from "node:child_process";
 import { loadavg } from "node:os";
 import { join } from "node:path";
 import { bundle, OUT_DIR } from "./bundle";
-import {
-  DEPLOYED_NODE_OPTIONS,
-  DEPLOYED_V8_FLAGS,
-  handlerChildEnv,
-  nextMessage,
-  startEndpointProcess,
-} from "./children";
+import { DEPLOYED_NODE_OPTIONS, DEPLOYED_V8_FLAGS, runHandlerChild, startEndpointProcess } from "./children";
 import type { HandlerBatchResult, HandlerBatchSettings, PublisherVariant } from "./handler-batch";
 import { median } from "./stats";
 
@@ -64,12 +57,7 @@ async function runAll(runs: number, variants: readonly Variant[]): Promise<void>
       fullWarmUps: variant.fullWarmUps,
       ...(sampleAllocations ? { sampleAllocations: true } : {}),
     };
-    const child = fork(variant.file, [JSON.stringify(settings)], {
-      execArgv: [...variant.v8Flags],
-      stdio: ["ignore", "ignore", "inherit", "ipc"],
-      env: handlerChildEnv(endpoint.url, { NODE_OPTIONS: variant.nodeOptions }),
-    });
-    const result = await nextMessage<HandlerBatchResult>(child, "result");
+    const result = await runHandlerChild(variant.file, settings, endpoint.url, variant);
     const { calls } = await endpoint.stats();
     await endpoint.reset();
     return { result, calls };

@@ -3,6 +3,7 @@ import { functionNodeOptions, functionV8Flags } from "../infra/function-runtime"
 import { DEFAULTS } from "../infra/options";
 import { BENCH_ENV } from "./conversion";
 import type { EndpointSettings, EndpointStats } from "./endpoint-process";
+import type { HandlerBatchResult, HandlerBatchSettings } from "./handler-batch";
 
 /** What the CDK app deploys by default (`memorySize` 1,024 MB): a handler child's settings unless told otherwise. */
 export const DEPLOYED_NODE_OPTIONS = functionNodeOptions(DEFAULTS.memorySize);
@@ -81,4 +82,35 @@ export function handlerChildEnv(
     AWS_SECRET_ACCESS_KEY: "bench",
     ...overrides,
   };
+}
+
+/** How a handler child runs; by default as deployed (the NODE_OPTIONS and V8 flags above). */
+export interface ChildRuntime {
+  readonly nodeOptions?: string | undefined;
+  readonly v8Flags?: readonly string[] | undefined;
+  /** Node.js options before the V8 flags (`--import tsx` to run bench/handler-batch.ts from source). */
+  readonly execArgv?: readonly string[];
+  /** More environment variables for the function. */
+  readonly env?: Readonly<Record<string, string>>;
+}
+
+/**
+ * Runs the handler-batch child `script` (bench/handler-batch.ts, bundled or from source) against the
+ * endpoint at `endpointUrl`; resolves with its result.
+ */
+export function runHandlerChild(
+  script: string,
+  settings: HandlerBatchSettings,
+  endpointUrl: string,
+  runtime: ChildRuntime = {},
+): Promise<HandlerBatchResult> {
+  const child = fork(script, [JSON.stringify(settings)], {
+    execArgv: [...(runtime.execArgv ?? []), ...(runtime.v8Flags ?? DEPLOYED_V8_FLAGS)],
+    stdio: ["ignore", "ignore", "inherit", "ipc"],
+    env: handlerChildEnv(endpointUrl, {
+      NODE_OPTIONS: runtime.nodeOptions ?? DEPLOYED_NODE_OPTIONS,
+      ...runtime.env,
+    }),
+  });
+  return nextMessage<HandlerBatchResult>(child, "result");
 }

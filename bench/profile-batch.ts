@@ -3,18 +3,11 @@
 // file. Runs the handler child from source (not the bundle) so that each function keeps its file, with
 // the deployed NODE_OPTIONS and V8 flags.
 // Run `npm run bench -- --quick` once first: it writes the events and the endpoint bundle to .bench/.
-import { fork } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { OUT_DIR } from "./bundle";
-import {
-  DEPLOYED_NODE_OPTIONS,
-  DEPLOYED_V8_FLAGS,
-  handlerChildEnv,
-  nextMessage,
-  startEndpointProcess,
-} from "./children";
-import type { HandlerBatchResult, HandlerBatchSettings, PublisherVariant } from "./handler-batch";
+import { runHandlerChild, startEndpointProcess } from "./children";
+import type { HandlerBatchSettings, PublisherVariant } from "./handler-batch";
 
 interface ProfileNode {
   readonly id: number;
@@ -50,12 +43,9 @@ const settings: HandlerBatchSettings = {
     ? { sampleAllocations: true, heapProfileFile: join(OUT_DIR, `batch-${publisher}.heapprofile`) }
     : { cpuProfileFile: profileFile }),
 };
-const child = fork(join(import.meta.dirname, "handler-batch.ts"), [JSON.stringify(settings)], {
-  execArgv: ["--import", "tsx", ...DEPLOYED_V8_FLAGS],
-  stdio: ["ignore", "ignore", "inherit", "ipc"],
-  env: handlerChildEnv(endpoint.url, { NODE_OPTIONS: DEPLOYED_NODE_OPTIONS }),
+const result = await runHandlerChild(join(import.meta.dirname, "handler-batch.ts"), settings, endpoint.url, {
+  execArgv: ["--import", "tsx"],
 });
-const result = await nextMessage<HandlerBatchResult>(child, "result");
 endpoint.close();
 
 if (settings.heapProfileFile !== undefined) {

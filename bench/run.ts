@@ -1,18 +1,11 @@
 // `npm run bench` (or `npm run bench -- --quick` for a CI smoke run): the figures of issues 5 and 14, each next
 // to its reference measured in the same run. Prints a table; writes the same figures to bench/results.json.
-import { fork } from "node:child_process";
 import { writeFileSync } from "node:fs";
 import { loadavg } from "node:os";
 import { join } from "node:path";
 import { kafkaEvent } from "../tooling/kafka-records";
 import { benchBundle, OUT_DIR } from "./bundle";
-import {
-  DEPLOYED_NODE_OPTIONS,
-  DEPLOYED_V8_FLAGS,
-  handlerChildEnv,
-  nextMessage,
-  startEndpointProcess,
-} from "./children";
+import { DEPLOYED_NODE_OPTIONS, DEPLOYED_V8_FLAGS, runHandlerChild, startEndpointProcess } from "./children";
 import { benchConversion, benchDecodeChecks, benchHeaderFormats, printDecodeChecks } from "./conversion";
 import { benchDecode } from "./decode";
 import type { HandlerBatchResult, HandlerBatchSettings, PublisherVariant } from "./handler-batch";
@@ -65,15 +58,11 @@ async function runHandler(script: string, endpointUrl: string, eventFile: string
     fullWarmUps: run.fullWarmUps ?? 0,
     ...(run.sampleAllocations ? { sampleAllocations: true } : {}),
   };
-  const child = fork(script, [JSON.stringify(settings)], {
-    execArgv: [...(run.v8Flags ?? DEPLOYED_V8_FLAGS)],
-    stdio: ["ignore", "ignore", "inherit", "ipc"],
-    env: handlerChildEnv(endpointUrl, {
-      NODE_OPTIONS: run.nodeOptions ?? DEPLOYED_NODE_OPTIONS,
-      MAX_CONCURRENCY: String(run.maxConcurrency ?? 16),
-    }),
+  return runHandlerChild(script, settings, endpointUrl, {
+    nodeOptions: run.nodeOptions,
+    v8Flags: run.v8Flags,
+    env: { MAX_CONCURRENCY: String(run.maxConcurrency ?? 16) },
   });
-  return nextMessage<HandlerBatchResult>(child, "result");
 }
 
 const load = { before: loadavg()[0] ?? 0 };
