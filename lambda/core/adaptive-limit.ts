@@ -54,8 +54,9 @@ export class ThrottleMemory {
  * the share fell, the throttling followed our load (a quota): the cut stays, nothing is tolerated any
  * more, and the probing goes on. If it did not, the cut only cost throughput: the limit goes back, and
  * that share is tolerated from then on, by this batch and (through a {@link ThrottleMemory}) by the
- * container's next ones for a minute, unless another probe of the batch saw the share fall. Without the probe, load-independent throttling pinned the limit
- * far below the maximum (2.2× slower than a fixed 16 under 30 % random throttling, docs/performance.md).
+ * container's next ones for a minute, unless another probe of the batch saw the share fall. Without the
+ * probe, load-independent throttling pinned the limit far below the maximum (2.2× slower than a fixed
+ * 16 under 30 % random throttling, docs/performance.md).
  */
 export class AdaptiveLimit {
   #limit: number;
@@ -134,18 +135,19 @@ export class AdaptiveLimit {
     this.#sample = { answers: 0, throttled: 0 };
     const probe = this.#probe;
     this.#probe = undefined;
-    if (probe !== undefined && share > probe.share * UNCHANGED && share <= MAX_TOLERATED) {
-      this.#tolerated = Math.max(this.#tolerated, share);
-      if (!this.#followsLoad) this.memory?.remember(this.#tolerated);
-      this.#limit = Math.max(this.#limit, probe.limit);
-      return;
-    }
-    if (probe !== undefined && share <= probe.share * UNCHANGED) {
-      // The share fell with the limit: the throttling follows our load, whatever was tolerated before
-      // (a quota's burst can make a probe look unchanged), and this batch teaches the container nothing.
-      this.#followsLoad = true;
-      this.#tolerated = 0;
-      this.memory?.forget();
+    if (probe !== undefined) {
+      if (share <= probe.share * UNCHANGED) {
+        // The share fell with the limit: the throttling follows our load, whatever was tolerated before
+        // (a quota's burst can make a probe look unchanged), and this batch teaches the container nothing.
+        this.#followsLoad = true;
+        this.#tolerated = 0;
+        this.memory?.forget();
+      } else if (share <= MAX_TOLERATED) {
+        this.#tolerated = Math.max(this.#tolerated, share);
+        if (!this.#followsLoad) this.memory?.remember(this.#tolerated);
+        this.#limit = Math.max(this.#limit, probe.limit);
+        return;
+      }
     }
     // Two samples in a row: one high sample in a run of random throttling is common enough, and its
     // probe would then see the share "fall" back to its usual level and keep the cut.

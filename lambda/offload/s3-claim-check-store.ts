@@ -95,15 +95,22 @@ export function s3ClaimCheckStore(settings: S3StoreSettings): ClaimCheckStore {
 }
 
 /**
+ * Whether S3's endpoint is overridden in `env` as the SDK reads it (`AWS_ENDPOINT_URL_S3` or
+ * `AWS_ENDPOINT_URL`): the claim-check clients then use path-style URLs, which emulators such as moto
+ * need.
+ */
+export function s3EndpointOverridden(env: Readonly<Record<string, string | undefined>>): boolean {
+  return Boolean(env.AWS_ENDPOINT_URL_S3?.trim() || env.AWS_ENDPOINT_URL?.trim());
+}
+
+/**
  * The store for `OFFLOAD_S3_BUCKET`, with S3's endpoint settings taken from the environment as the SDK
- * reads them: an `AWS_ENDPOINT_URL_S3` (or `AWS_ENDPOINT_URL`) override also switches to path-style
- * URLs, which emulators such as moto need.
+ * reads them (path-style URLs when overridden, {@link s3EndpointOverridden}).
  */
 export function claimCheckStoreFromEnv(
   bucket: string,
   maxSockets: number,
   env: Readonly<Record<string, string | undefined>> = process.env,
 ): ClaimCheckStore {
-  const overridden = Boolean(env.AWS_ENDPOINT_URL_S3?.trim() || env.AWS_ENDPOINT_URL?.trim());
-  return s3ClaimCheckStore({ bucket, maxSockets, forcePathStyle: overridden });
+  return s3ClaimCheckStore({ bucket, maxSockets, forcePathStyle: s3EndpointOverridden(env) });
 }

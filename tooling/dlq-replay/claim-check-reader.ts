@@ -1,5 +1,6 @@
 import { GetObjectCommand, S3Client, type S3ClientConfig } from "@aws-sdk/client-s3";
 import { s3ObjectOfArn } from "../../lambda/offload/restore-event";
+import { s3EndpointOverridden } from "../../lambda/offload/s3-claim-check-store";
 
 /** Reads the object a claim-checked dead letter's `dataref` names, as text. */
 export interface ClaimCheckReader {
@@ -17,7 +18,7 @@ export function s3ClaimCheckReader(
   env: Readonly<Record<string, string | undefined>> = process.env,
 ): ClaimCheckReader {
   const config: S3ClientConfig = { followRegionRedirects: true };
-  if (env.AWS_ENDPOINT_URL_S3?.trim() || env.AWS_ENDPOINT_URL?.trim()) config.forcePathStyle = true;
+  if (s3EndpointOverridden(env)) config.forcePathStyle = true;
   let s3: S3Client | undefined;
   return {
     async read(dataref) {

@@ -25,25 +25,12 @@ export interface ClaimCheckedDeadLetter {
 }
 
 /**
- * The message of a dead letter whose body went to the claim-check bucket because it would have
- * exceeded SQS's 1 MiB (SPEC §5); undefined for any other text.
- */
-export function claimCheckedOf(text: string): ClaimCheckedDeadLetter | undefined {
-  let body: unknown;
-  try {
-    body = JSON.parse(text);
-  } catch {
-    return undefined;
-  }
-  if (!isObject(body) || body.version !== 1 || typeof body.dataref !== "string") return undefined;
-  return { dataref: body.dataref, topic: body.topic, partition: body.partition, offset: body.offset };
-}
-
-/**
  * Reads the body of a dead-letter message (README "Dead-letter messages", `DeadLetterBody`). Returns
- * the body, or a sentence saying what is not as expected.
+ * the body; for a message whose body went to the claim-check bucket because it would have exceeded
+ * SQS's 1 MiB (SPEC §5), what the message keeps of it; otherwise a sentence saying what is not as
+ * expected.
  */
-export function parseDeadLetterBody(text: string): DeadLetterBody | string {
+export function parseDeadLetterBody(text: string): DeadLetterBody | ClaimCheckedDeadLetter | string {
   let body: unknown;
   try {
     body = JSON.parse(text);
@@ -53,7 +40,7 @@ export function parseDeadLetterBody(text: string): DeadLetterBody | string {
   if (!isObject(body)) return "not a JSON object";
   if (body.version !== 1) return `version ${JSON.stringify(body.version)}, expected 1`;
   if (typeof body.dataref === "string") {
-    return `its record is in the claim-check bucket (${body.dataref}), which this replay does not read`;
+    return { dataref: body.dataref, topic: body.topic, partition: body.partition, offset: body.offset };
   }
   if (typeof body.topic !== "string" || body.topic === "") return "no topic";
   // A field the record had malformed is null here and kept as it came in `malformedFields`.

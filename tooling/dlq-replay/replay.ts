@@ -7,7 +7,7 @@ import {
 } from "@aws-sdk/client-sqs";
 import type { DeadLetterBody } from "../../lambda/core/dead-letter-message";
 import { type KafkaRecord, partitionKey } from "../../lambda/core/kafka-event";
-import { claimCheckedOf, parseDeadLetterBody, recordOfDeadLetter } from "./dead-letter-body";
+import { parseDeadLetterBody, recordOfDeadLetter } from "./dead-letter-body";
 import { type ReplayOutcome, type ReplayTarget, replayEvent } from "./replay-target";
 
 export interface ReplayOptions {
@@ -170,13 +170,14 @@ async function deadLetterOf(
 ): Promise<
   { readonly body: DeadLetterBody } | { readonly invalid: string } | { readonly unreadable: string }
 > {
-  const text = message.Body ?? "";
-  const claimChecked = readClaimCheck === undefined ? undefined : claimCheckedOf(text);
-  if (claimChecked === undefined || readClaimCheck === undefined) {
-    const body = parseDeadLetterBody(text);
-    return typeof body === "string" ? { invalid: body } : { body };
-  }
-  const { dataref, topic, partition, offset } = claimChecked;
+  const kept = parseDeadLetterBody(message.Body ?? "");
+  if (typeof kept === "string") return { invalid: kept };
+  if (!("dataref" in kept)) return { body: kept };
+  const { dataref, topic, partition, offset } = kept;
+  if (readClaimCheck === undefined)
+    return {
+      invalid: `its record is in the claim-check bucket (${dataref}), which this replay does not read`,
+    };
   let full: string;
   try {
     full = await readClaimCheck(dataref);
@@ -185,6 +186,7 @@ async function deadLetterOf(
   }
   const body = parseDeadLetterBody(full);
   if (typeof body === "string") return { invalid: `the object ${dataref}: ${body}` };
+  if ("dataref" in body) return { invalid: `the object ${dataref}: not a whole dead letter` };
   if (body.topic !== topic || body.partition !== partition || body.offset !== offset)
     return { invalid: `the object ${dataref} holds another record's dead letter` };
   return { body };
