@@ -11,7 +11,7 @@ export const DEPLOYED_NODE_OPTIONS = functionNodeOptions(DEFAULTS.memorySize);
 export const DEPLOYED_V8_FLAGS = functionV8Flags(DEFAULTS.memorySize);
 
 /** Waits for the next IPC message of `type` from `child`. */
-export function nextMessage<T>(child: ChildProcess, type: string): Promise<T> {
+function nextMessage<T>(child: ChildProcess, type: string): Promise<T> {
   return new Promise((resolve, reject) => {
     const onMessage = (message: { type: string } & T) => {
       if (message.type !== type) return;
@@ -65,10 +65,7 @@ export async function startEndpointProcess(
  * `endpointUrl` (for this function and for a default `new EventBridgeClient({})` alike), with
  * `overrides` (`NODE_OPTIONS`, `MAX_CONCURRENCY`) on top.
  */
-export function handlerChildEnv(
-  endpointUrl: string,
-  overrides: Record<string, string> = {},
-): NodeJS.ProcessEnv {
+function handlerChildEnv(endpointUrl: string, overrides: Record<string, string> = {}): NodeJS.ProcessEnv {
   return {
     ...process.env,
     ...BENCH_ENV,

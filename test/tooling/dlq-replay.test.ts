@@ -25,6 +25,24 @@ afterEach(() => {
   sqs.reset();
 });
 
+/** The mocked queue holds `bodies` once (messages m0, m1, … with receipt handles r0, r1, …), then nothing. */
+function queueHolding(bodies: readonly string[]): void {
+  sqs
+    .on(ReceiveMessageCommand)
+    .resolvesOnce({
+      Messages: bodies.map((Body, i) => ({ MessageId: `m${i}`, ReceiptHandle: `r${i}`, Body })),
+    })
+    .resolves({ Messages: [] });
+  sqs.on(DeleteMessageBatchCommand).resolves({ Successful: [], Failed: [] });
+  sqs.on(ChangeMessageVisibilityBatchCommand).resolves({ Successful: [], Failed: [] });
+}
+
+/** The queue the replays read (mocked). */
+const dlq = () => ({
+  sqs: new SQSClient({ region: "us-east-1" }),
+  queueUrl: "https://sqs.us-east-1.amazonaws.com/123456789012/dlq",
+});
+
 /** A Lambda Invoke payload as the SDK returns it (a Uint8Array with transformToString). */
 const payload = (text: string) =>
   Object.assign(new TextEncoder().encode(text), { transformToString: () => text });
@@ -55,7 +73,8 @@ describe("dead-letter bodies", () => {
       offset: 42,
     });
     const parsed = parseDeadLetterBody(body);
-    if (typeof parsed === "string") throw new Error(parsed);
+    if (typeof parsed === "string" || "dataref" in parsed)
+      throw new Error(`not a whole dead letter: ${body}`);
     expect(recordOfDeadLetter(parsed)).toEqual(record);
   });
 
@@ -138,14 +157,7 @@ describe("replayDeadLetters through the deployed function", () => {
       deadLetter({ topic: "orders", partition: 1, offset: 7 }),
       deadLetter({ topic: "customers", partition: 0, offset: 3 }),
     ];
-    sqs
-      .on(ReceiveMessageCommand)
-      .resolvesOnce({
-        Messages: letters.map((l, i) => ({ MessageId: `m${i}`, ReceiptHandle: `r${i}`, Body: l.body })),
-      })
-      .resolves({ Messages: [] });
-    sqs.on(DeleteMessageBatchCommand).resolves({ Successful: [], Failed: [] });
-    sqs.on(ChangeMessageVisibilityBatchCommand).resolves({ Successful: [], Failed: [] });
+    queueHolding(letters.map((letter) => letter.body));
     const events: KafkaEvent[] = [];
     lambda.on(InvokeCommand).callsFake((input: { Payload: Uint8Array }) => {
       const event = JSON.parse(Buffer.from(input.Payload).toString()) as KafkaEvent;
@@ -161,8 +173,7 @@ describe("replayDeadLetters through the deployed function", () => {
       };
     });
     const report = await replayDeadLetters({
-      sqs: new SQSClient({ region: "us-east-1" }),
-      queueUrl: "https://sqs.us-east-1.amazonaws.com/123456789012/dlq",
+      ...dlq(),
       target: lambdaTarget(new LambdaClient({ region: "us-east-1" }), "fn"),
       topics: ["orders"],
     });
@@ -230,19 +241,11 @@ describe("replayDeadLetters of dead letters kept in the claim-check bucket", () 
       claimCheckedDeadLetter(swapped.message, bucketArn(3)).body,
     ];
     expect(JSON.parse(bodies[0] as string)).not.toHaveProperty("value");
-    sqs
-      .on(ReceiveMessageCommand)
-      .resolvesOnce({
-        Messages: bodies.map((Body, i) => ({ MessageId: `m${i}`, ReceiptHandle: `r${i}`, Body })),
-      })
-      .resolves({ Messages: [] });
-    sqs.on(DeleteMessageBatchCommand).resolves({ Successful: [], Failed: [] });
-    sqs.on(ChangeMessageVisibilityBatchCommand).resolves({ Successful: [], Failed: [] });
+    queueHolding(bodies);
     const target = deliveringTarget();
     const lines: string[] = [];
     const report = await replayDeadLetters({
-      sqs: new SQSClient({ region: "us-east-1" }),
-      queueUrl: "https://sqs.us-east-1.amazonaws.com/123456789012/dlq",
+      ...dlq(),
       target,
       readClaimCheck: async (dataref) => {
         const body = objects.get(dataref);
@@ -275,23 +278,10 @@ describe("replayDeadLetters of dead letters kept in the claim-check bucket", () 
 
   it("keeps them, saying why, when it is given no way to read the bucket", async () => {
     const big = deadLetter({ topic: "orders", partition: 0, offset: 1 });
-    sqs
-      .on(ReceiveMessageCommand)
-      .resolvesOnce({
-        Messages: [
-          {
-            MessageId: "m0",
-            ReceiptHandle: "r0",
-            Body: claimCheckedDeadLetter(big.message, bucketArn(1)).body,
-          },
-        ],
-      })
-      .resolves({ Messages: [] });
-    sqs.on(ChangeMessageVisibilityBatchCommand).resolves({ Successful: [], Failed: [] });
+    queueHolding([claimCheckedDeadLetter(big.message, bucketArn(1)).body]);
     const lines: string[] = [];
     const report = await replayDeadLetters({
-      sqs: new SQSClient({ region: "us-east-1" }),
-      queueUrl: "https://sqs.us-east-1.amazonaws.com/123456789012/dlq",
+      ...dlq(),
       target: deliveringTarget(),
       log: (line) => lines.push(line),
     });
